@@ -1,0 +1,143 @@
+//! The command-line interface: argument handling and one module per
+//! command. This is the edge where typed errors become diagnostics printed
+//! to the terminal.
+
+mod console;
+pub mod flags;
+mod fmt;
+pub mod validate;
+pub use validate::validate_dir;
+
+use crate::diag::{render_styled, Diagnostics, SourceMap, Style};
+use std::io::Write;
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The Terraform version tfrs behaves as (state files record it).
+pub const TERRAFORM_VERSION: &str = "1.11.4";
+
+const HELP: &str = "Usage: tfrs [global options] <subcommand> [args]
+
+tfrs runs Terraform configurations with built-in providers.
+
+Main commands:
+  init          Prepare your working directory for other commands
+  validate      Check whether the configuration is valid
+  plan          Show changes required by the current configuration
+  apply         Create or update infrastructure
+  destroy       Destroy previously-created infrastructure
+
+All other commands:
+  console       Try Terraform expressions at an interactive command prompt
+  fmt           Reformat your configuration in the standard style
+  version       Show the current tfrs version
+
+Global options (use these before the subcommand, if any):
+  -chdir=DIR    Switch to a different working directory before executing the
+                given subcommand.
+  -help         Show this help output, or the help for a specified subcommand.
+  -version      An alias for the \"version\" subcommand.
+";
+
+/// Runs the CLI with `args` (without the program name); returns the exit code.
+pub fn run(args: Vec<String>) -> i32 {
+    let mut args = args;
+    // `-chdir` is a global option before the command; tfrs also takes it
+    // after the command (`tfrs apply -chdir=serverless`).
+    let mut chdir = None;
+    args.retain(|a| {
+        if let Some(d) = a
+            .strip_prefix("-chdir=")
+            .or_else(|| a.strip_prefix("--chdir="))
+        {
+            chdir = Some(d.to_string());
+            false
+        } else {
+            true
+        }
+    });
+    let mut rest = args.into_iter();
+    let mut command = None;
+    let mut cmd_args = Vec::new();
+    for a in rest.by_ref() {
+        match a.as_str() {
+            "-version" | "--version" | "-v" if command.is_none() => {
+                command = Some("version".to_string())
+            }
+            "-help" | "--help" | "-h" if command.is_none() => {
+                print!("{HELP}");
+                return 0;
+            }
+            _ if command.is_none() => command = Some(a),
+            _ => cmd_args.push(a),
+        }
+    }
+    cmd_args.extend(rest);
+    let Some(command) = command else {
+        print!("{HELP}");
+        return 127;
+    };
+    // TF_CLI_ARGS and TF_CLI_ARGS_<command> go before the command's own.
+    let mut extra = Vec::new();
+    for var in ["TF_CLI_ARGS".to_string(), format!("TF_CLI_ARGS_{command}")] {
+        if let Ok(v) = std::env::var(&var) {
+            extra.extend(v.split_whitespace().map(String::from));
+        }
+    }
+    extra.extend(cmd_args);
+    let cmd_args = extra;
+    if let Some(dir) = chdir {
+        if let Err(e) = std::env::set_current_dir(&dir) {
+            eprintln!("Error handling -chdir option: chdir {dir}: {e}");
+            return 1;
+        }
+    }
+    match command.as_str() {
+        "version" => {
+            println!("tfrs v{VERSION} (Terraform v{TERRAFORM_VERSION} compatible)");
+            println!("on {}_{}", std::env::consts::OS, go_arch());
+            0
+        }
+        "console" => console::run(&cmd_args),
+        "validate" => validate::run(&cmd_args),
+        "fmt" => fmt::run(&cmd_args),
+        other => {
+            eprintln!("tfrs has no command named {other:?}. To see all of tfrs's top-level commands, run:\n  tfrs -help\n");
+            1
+        }
+    }
+}
+
+fn go_arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "amd64",
+        "aarch64" => "arm64",
+        other => other,
+    }
+}
+
+/// Prints diagnostics to standard error; returns whether any is an error.
+pub fn print_diagnostics(diags: &Diagnostics, sources: &SourceMap) -> bool {
+    print_diagnostics_styled(diags, sources, Style::Boxed)
+}
+
+/// Prints diagnostics in the given style (`-no-color` gives the plain one).
+pub fn print_diagnostics_styled(diags: &Diagnostics, sources: &SourceMap, style: Style) -> bool {
+    let mut err = std::io::stderr().lock();
+    for d in diags.iter() {
+        let _ = write!(err, "{}", render_styled(d, sources, style));
+        if style == Style::Boxed {
+            let _ = writeln!(err);
+        }
+    }
+    diags.has_errors()
+}
+
+/// The diagnostics style a command's flags ask for.
+pub fn style(no_color: bool) -> Style {
+    if no_color {
+        Style::Plain
+    } else {
+        Style::Boxed
+    }
+}

@@ -1,0 +1,6 @@
+//! The Terraform language: expression evaluation and built-in functions.
+
+pub mod eval;
+pub mod funcs;
+pub mod repl;
+pub mod validate;

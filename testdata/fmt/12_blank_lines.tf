@@ -1,0 +1,21 @@
+
+
+locals {
+
+
+  a = 1
+
+
+
+  bbb = 2
+  c = 3
+}
+
+
+
+output "x" {
+  value = local.a
+
+}
+
+

@@ -1,0 +1,9 @@
+locals {   
+  a = 1    
+  bb = "x"	
+}   
+
+   
+output "o" {
+  value = 1 
+}

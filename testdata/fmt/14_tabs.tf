@@ -1,0 +1,8 @@
+locals {
+	a = 1
+		bbb = 2
+	c	=	"	x"
+	nested = {
+		d = 4
+	}
+}

@@ -1,0 +1,8 @@
+locals {
+  a = "${local.b}-a"
+  b = "${local.a}-b"
+}
+
+output "a" {
+  value = local.a
+}

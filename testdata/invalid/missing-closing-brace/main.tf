@@ -1,0 +1,6 @@
+resource "terraform_data" "app" {
+  input = local.app_name
+}
+
+locals {
+  app_name = "fortune"

@@ -1,0 +1,7 @@
+output "name" {
+  value = local.name
+}
+
+output "upper" {
+  value = upper("a", "b")
+}

@@ -1,0 +1,7 @@
+locals {
+  app_name = "fortune"
+}
+
+output "name" {
+  value = local.name
+}

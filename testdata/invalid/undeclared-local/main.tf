@@ -1,0 +1,7 @@
+locals {
+  app_name = "fortune"
+}
+
+resource "terraform_data" "app" {
+  input = local.application_name
+}

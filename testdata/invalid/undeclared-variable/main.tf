@@ -1,0 +1,3 @@
+locals {
+  site_domain = "www.${var.domain}"
+}

@@ -1,0 +1,7 @@
+resource "terraform_data" "app" {
+  input = "fortune"
+
+  settings {
+    name = "x"
+  }
+}

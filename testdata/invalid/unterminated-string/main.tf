@@ -1,0 +1,4 @@
+locals {
+  region = "us-east-1"
+  bucket = "www.example.site
+}

@@ -1,0 +1,4 @@
+variable "instance_count" {
+  type    = number
+  default = "two"
+}
