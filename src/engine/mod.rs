@@ -1,0 +1,2074 @@
+//! The engine: plans and applies a module against its state through the
+//! providers (Terraform's terraform.Context).
+//!
+//! Both phases walk the same graph of configuration objects (providers,
+//! local values, resources, outputs, and resources only the state still
+//! has) concurrently, bounded by `-parallelism`. Planning refreshes each
+//! resource where it is visited; applying re-evaluates each resource's
+//! configuration with the values its dependencies now have, and records
+//! every change in the state the moment it happens, so that no object that
+//! exists is ever missing from the state.
+
+pub mod scope;
+pub mod variables;
+pub mod walk;
+
+use crate::addrs::{
+    AbsInstance, AbsResource, InstanceKey, Mode, ModuleInstance, Resource as ResourceAddr, Target,
+};
+use crate::config::{Module, Resource};
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::lang::decode::decode_body;
+use crate::lang::eval::Evaluator;
+use crate::plans::{Action, ActionReason, OutputChange, Plan, PlanMode, ResourceChange};
+use crate::states::{provider_address, InstanceState, OutputState, State};
+use scope::{InstanceContext, RunScope, Values};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use tfrs_provider::json::{from_json, to_json, to_json_typed};
+use tfrs_provider::plan::unchanged;
+use tfrs_provider::provider::{has_errors, ApplyRequest, BuiltinProvider, PlanRequest, Severity};
+use tfrs_provider::{AttrPath, Provider, Schema, Type, Value};
+use walk::{find_cycle, walk, Outcome};
+
+/// Every provider built into tfrs.
+pub fn builtin_providers() -> Vec<&'static BuiltinProvider> {
+    tfrs_builtin::PROVIDERS.iter().collect()
+}
+
+pub struct RunOptions {
+    pub parallelism: usize,
+    pub refresh: bool,
+    pub mode: PlanMode,
+    pub targets: Vec<Target>,
+    pub replace: Vec<AbsInstance>,
+    pub workspace: String,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            parallelism: 10,
+            refresh: true,
+            mode: PlanMode::Normal,
+            targets: Vec::new(),
+            replace: Vec::new(),
+            workspace: "default".into(),
+        }
+    }
+}
+
+/// What the engine reports while it works; the CLI renders it and persists
+/// state. Called from worker threads.
+pub trait Hooks: Sync {
+    fn pre_refresh(&self, _addr: &AbsInstance, _id: Option<&str>) {}
+    fn pre_apply(&self, _addr: &AbsInstance, _action: Action, _id: Option<&str>) {}
+    fn still_applying(&self, _addr: &AbsInstance, _action: Action, _elapsed: Duration) {}
+    fn post_apply(
+        &self,
+        _addr: &AbsInstance,
+        _action: Action,
+        _id: Option<&str>,
+        _elapsed: Duration,
+        _ok: bool,
+    ) {
+    }
+    /// The state changed; implementations persist it.
+    fn state_changed(&self, _state: &State) {}
+}
+
+/// Hooks that do nothing, for tests and plans.
+pub struct NoHooks;
+impl Hooks for NoHooks {}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Node {
+    Provider(String),
+    Local(String),
+    /// A resource of the configuration, by config key.
+    Resource(String),
+    Output(String),
+    /// A resource only the state has (or, destroying, every resource).
+    Orphan(AbsResource),
+}
+
+struct ProviderSlot {
+    provider: Arc<dyn Provider>,
+    source: &'static str,
+}
+
+pub struct Engine<'a> {
+    module: &'a Module,
+    opts: &'a RunOptions,
+    hooks: &'a dyn Hooks,
+    stop: &'a AtomicBool,
+    providers: BTreeMap<String, ProviderSlot>,
+    nodes: Vec<Node>,
+    deps: Vec<Vec<usize>>,
+}
+
+/// The provider local name a resource type belongs to: `aws_s3_bucket` →
+/// `aws`.
+fn implied_provider(type_name: &str) -> &str {
+    type_name.split('_').next().unwrap_or(type_name)
+}
+
+fn diag_error(
+    summary: impl Into<String>,
+    detail: impl Into<String>,
+    span: Option<Span>,
+) -> Diagnostics {
+    let mut d = Diagnostic::error(summary, detail);
+    d.subject = span;
+    d.into()
+}
+
+impl<'a> Engine<'a> {
+    /// Prepares a run: instantiates the providers the configuration and the
+    /// state need, and builds the dependency graph.
+    pub fn new(
+        module: &'a Module,
+        state: &State,
+        opts: &'a RunOptions,
+        hooks: &'a dyn Hooks,
+        stop: &'a AtomicBool,
+    ) -> Result<Engine<'a>, Diagnostics> {
+        let mut e = Engine {
+            module,
+            opts,
+            hooks,
+            stop,
+            providers: BTreeMap::new(),
+            nodes: Vec::new(),
+            deps: Vec::new(),
+        };
+        e.instantiate_providers(state)?;
+        e.build_graph(state)?;
+        Ok(e)
+    }
+
+    fn provider_key_of(&self, r: &Resource) -> String {
+        match r.provider.as_ref().and_then(|p| p.as_traversal()) {
+            Some(t) => {
+                let alias = t.steps.first().and_then(|s| match s {
+                    crate::syntax::ast::Step::Attr(a) => Some(a.clone()),
+                    _ => None,
+                });
+                match alias {
+                    Some(a) => format!("{}.{a}", t.root),
+                    None => t.root,
+                }
+            }
+            None => implied_provider(&r.type_name).to_string(),
+        }
+    }
+
+    fn instantiate_providers(&mut self, state: &State) -> Result<(), Diagnostics> {
+        let mut wanted: BTreeMap<String, Option<Span>> = BTreeMap::new();
+        for r in self.module.resources.values() {
+            wanted
+                .entry(self.provider_key_of(r))
+                .or_insert(Some(r.decl_span));
+        }
+        for p in &self.module.providers {
+            let key = match &p.alias {
+                Some(a) => format!("{}.{a}", p.name),
+                None => p.name.clone(),
+            };
+            wanted.entry(key).or_insert(Some(p.span));
+        }
+        for r in &state.resources {
+            wanted
+                .entry(state_provider_key(&r.provider))
+                .or_insert(None);
+        }
+        let builtins = builtin_providers();
+        let mut diags = Diagnostics::new();
+        for (key, span) in wanted {
+            let name = key.split('.').next().unwrap_or(&key);
+            match builtins.iter().find(|b| b.name == name) {
+                Some(b) => {
+                    self.providers.insert(
+                        key.clone(),
+                        ProviderSlot {
+                            provider: Arc::from((b.new)()),
+                            source: b.source,
+                        },
+                    );
+                }
+                None => {
+                    let names: Vec<&str> = builtins.iter().map(|b| b.name).collect();
+                    diags.extend(diag_error(
+                        "Unknown provider",
+                        format!(
+                            "The configuration needs the provider {name:?}, which is not built into tfrs. The built-in providers are: {}.",
+                            names.join(", ")
+                        ),
+                        span,
+                    ));
+                }
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    fn build_graph(&mut self, state: &State) -> Result<(), Diagnostics> {
+        let m = self.module;
+        let destroying = self.opts.mode == PlanMode::Destroy;
+        let mut nodes: Vec<Node> = Vec::new();
+        nodes.extend(self.providers.keys().map(|k| Node::Provider(k.clone())));
+        if !destroying {
+            nodes.extend(m.locals.keys().map(|k| Node::Local(k.clone())));
+            nodes.extend(m.resources.keys().map(|k| Node::Resource(k.clone())));
+            nodes.extend(m.outputs.keys().map(|k| Node::Output(k.clone())));
+        }
+        for r in &state.resources {
+            let addr = r.address();
+            let in_config = !destroying
+                && addr.module.is_root()
+                && m.resources.contains_key(&addr.resource.to_string());
+            if !in_config && !nodes.contains(&Node::Orphan(addr.clone())) {
+                nodes.push(Node::Orphan(addr));
+            }
+        }
+        let index: BTreeMap<Node, usize> = nodes
+            .iter()
+            .cloned()
+            .enumerate()
+            .map(|(i, n)| (n, i))
+            .collect();
+        let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); nodes.len()];
+        let ref_node = |t: &crate::syntax::ast::Traversal| -> Option<Node> {
+            let attr = |i: usize| match t.steps.get(i) {
+                Some(crate::syntax::ast::Step::Attr(a)) => Some(a.clone()),
+                _ => None,
+            };
+            match t.root.as_str() {
+                "var" | "path" | "terraform" | "count" | "each" | "self" | "module" => None,
+                "local" => attr(0).map(Node::Local),
+                "data" => Some(Node::Resource(format!("data.{}.{}", attr(0)?, attr(1)?))),
+                other => Some(Node::Resource(format!("{other}.{}", attr(0)?))),
+            }
+        };
+        for (i, n) in nodes.iter().enumerate() {
+            let mut refs = Vec::new();
+            match n {
+                Node::Provider(key) => {
+                    if let Some(p) = m.providers.iter().find(|p| provider_block_key(p) == *key) {
+                        body_traversals(&p.body, &mut refs);
+                    }
+                }
+                Node::Local(name) => refs.extend(m.locals[name].expr.traversals()),
+                Node::Resource(key) => {
+                    let r = &m.resources[key];
+                    body_traversals(&r.body, &mut refs);
+                    for e in r
+                        .count
+                        .iter()
+                        .chain(r.for_each.iter())
+                        .chain(r.depends_on.iter())
+                    {
+                        refs.extend(e.traversals());
+                    }
+                    if let Some(p) = index.get(&Node::Provider(self.provider_key_of(r))) {
+                        deps[i].insert(*p);
+                    }
+                }
+                Node::Output(name) => {
+                    let o = &m.outputs[name];
+                    for e in o.expr.iter().chain(o.depends_on.iter()) {
+                        refs.extend(e.traversals());
+                    }
+                }
+                Node::Orphan(addr) => {
+                    if let Some(rs) = state.resource(addr) {
+                        if let Some(p) =
+                            index.get(&Node::Provider(state_provider_key(&rs.provider)))
+                        {
+                            deps[i].insert(*p);
+                        }
+                    }
+                    // Destroy what depends on this first.
+                    let me = addr.resource.to_string();
+                    for other in &state.resources {
+                        if other
+                            .instances
+                            .iter()
+                            .any(|inst| inst.dependencies.contains(&me))
+                        {
+                            let oa = other.address();
+                            let on = if !destroying
+                                && oa.module.is_root()
+                                && m.resources.contains_key(&oa.resource.to_string())
+                            {
+                                Node::Resource(oa.resource.to_string())
+                            } else {
+                                Node::Orphan(oa)
+                            };
+                            if let Some(j) = index.get(&on) {
+                                if *j != i {
+                                    deps[i].insert(*j);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for t in refs {
+                if let Some(target) = ref_node(&t) {
+                    if let Some(j) = index.get(&target) {
+                        if *j != i {
+                            deps[i].insert(*j);
+                        }
+                    }
+                }
+            }
+        }
+        let deps: Vec<Vec<usize>> = deps.into_iter().map(|s| s.into_iter().collect()).collect();
+        if let Some(cycle) = find_cycle(&deps) {
+            let names: Vec<String> = cycle.iter().map(|&i| node_name(&nodes[i])).collect();
+            return Err(diag_error(format!("Cycle: {}", names.join(", ")), "", None));
+        }
+        self.nodes = nodes;
+        self.deps = deps;
+        Ok(())
+    }
+
+    fn provider_for_key(&self, key: &str) -> &ProviderSlot {
+        &self.providers[key]
+    }
+
+    fn schema_of(
+        &self,
+        provider_key: &str,
+        mode: Mode,
+        type_name: &str,
+        span: Option<Span>,
+    ) -> Result<&Schema, Diagnostics> {
+        let p = &self.provider_for_key(provider_key).provider;
+        let schemas = match mode {
+            Mode::Managed => &p.schema().resources,
+            Mode::Data => &p.schema().data_sources,
+        };
+        schemas.get(type_name).ok_or_else(|| {
+            let names: Vec<&str> = schemas.keys().map(String::as_str).collect();
+            let kind = if mode == Mode::Managed {
+                "resource type"
+            } else {
+                "data source"
+            };
+            let detail = match crate::util::did_you_mean(type_name, &names) {
+                Some(s) => format!(
+                    "The provider {} does not support {kind} {type_name:?}. Did you mean {s:?}?",
+                    p.name()
+                ),
+                None => format!(
+                    "The provider {} does not support {kind} {type_name:?}.",
+                    p.name()
+                ),
+            };
+            let summary = if mode == Mode::Managed {
+                "Invalid resource type"
+            } else {
+                "Invalid data source"
+            };
+            diag_error(summary, detail, span)
+        })
+    }
+
+    /// Makes a plan. `state` is the prior state; it is refreshed as the
+    /// walk goes, and becomes the plan's `prior_state`.
+    pub fn plan(&self, state: &State, variables: BTreeMap<String, Value>) -> (Plan, Diagnostics) {
+        let run = Run {
+            engine: self,
+            values: RwLock::new(Values {
+                variables: variables.clone(),
+                ..Values::default()
+            }),
+            state: Mutex::new(state.clone()),
+            changes: Mutex::new(Vec::new()),
+            drift: Mutex::new(Vec::new()),
+            output_changes: Mutex::new(Vec::new()),
+            diags: Mutex::new(Diagnostics::new()),
+            planned: None,
+            pending: Mutex::new(BTreeSet::new()),
+        };
+        let targeted = self.targeted_nodes();
+        let outcomes = walk(&self.deps, self.opts.parallelism, self.stop, |i| {
+            if !targeted.contains(&i) {
+                return run.skip_untargeted(&self.nodes[i]);
+            }
+            run.plan_node(&self.nodes[i])
+        });
+        let mut diags = run.diags.into_inner().expect("diags lock");
+        if outcomes.contains(&Outcome::Skipped)
+            && self.stop.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            diags.push(Diagnostic::error(
+                "Operation cancelled",
+                "The plan was interrupted.",
+            ));
+        }
+        let mut changes = run.changes.into_inner().expect("changes lock");
+        changes.sort_by(|a, b| (&a.addr, &a.deposed).cmp(&(&b.addr, &b.deposed)));
+        let mut drift = run.drift.into_inner().expect("drift lock");
+        drift.sort_by(|a, b| a.addr.cmp(&b.addr));
+        let mut output_changes = run.output_changes.into_inner().expect("outputs lock");
+        output_changes.sort_by(|a, b| a.name.cmp(&b.name));
+        let plan = Plan {
+            mode: self.opts.mode,
+            changes,
+            output_changes,
+            drift,
+            prior_state: run.state.into_inner().expect("state lock"),
+            variables,
+            targets: self.opts.targets.iter().map(|t| t.to_string()).collect(),
+            errored: diags.has_errors(),
+            timestamp: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        };
+        (plan, diags)
+    }
+
+    /// Applies `plan`; returns the new state (also reported through
+    /// `Hooks::state_changed` after every change).
+    pub fn apply(&self, plan: &Plan) -> (State, Diagnostics) {
+        let mut state = plan.prior_state.clone();
+        if state.lineage.is_empty() {
+            state.lineage = crate::states::new_lineage();
+        }
+        let run = Run {
+            engine: self,
+            values: RwLock::new(Values {
+                variables: plan.variables.clone(),
+                ..Values::default()
+            }),
+            state: Mutex::new(state),
+            changes: Mutex::new(Vec::new()),
+            drift: Mutex::new(Vec::new()),
+            output_changes: Mutex::new(Vec::new()),
+            diags: Mutex::new(Diagnostics::new()),
+            planned: Some(plan),
+            pending: Mutex::new(BTreeSet::new()),
+        };
+        let targeted = self.targeted_nodes();
+        let outcomes = walk(&self.deps, self.opts.parallelism, self.stop, |i| {
+            if !targeted.contains(&i) {
+                return run.skip_untargeted(&self.nodes[i]);
+            }
+            run.apply_node(&self.nodes[i])
+        });
+        let mut diags = run.diags.into_inner().expect("diags lock");
+        let mut state = run.state.into_inner().expect("state lock");
+        if outcomes.contains(&Outcome::Skipped)
+            && self.stop.load(std::sync::atomic::Ordering::SeqCst)
+        {
+            diags.push(Diagnostic::error(
+                "Operation cancelled",
+                "The apply was interrupted: changes already made are recorded in the state; run apply again to finish.",
+            ));
+        }
+        if self.opts.mode == PlanMode::Destroy {
+            state.outputs.clear();
+        } else if !diags.has_errors() || outcomes.iter().all(|o| *o != Outcome::Skipped) {
+            let values = run.values.read().expect("values lock");
+            state.outputs = values
+                .outputs
+                .iter()
+                .filter(|(_, v)| v.is_wholly_known() && !v.is_null())
+                .map(|(k, v)| {
+                    let sensitive = v.contains_sensitive()
+                        || self.module.outputs.get(k).is_some_and(|o| o.sensitive);
+                    (
+                        k.clone(),
+                        OutputState {
+                            value: to_json(v),
+                            ty: v.ty().to_json(),
+                            sensitive,
+                        },
+                    )
+                })
+                .collect();
+        }
+        self.hooks.state_changed(&state);
+        (state, diags)
+    }
+
+    /// Nodes that run: all without `-target`; else the targets and what
+    /// they depend on.
+    fn targeted_nodes(&self) -> BTreeSet<usize> {
+        if self.opts.targets.is_empty() {
+            return (0..self.nodes.len()).collect();
+        }
+        let mut out = BTreeSet::new();
+        let mut stack: Vec<usize> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| match n {
+                Node::Resource(key) => {
+                    let r = &self.module.resources[key];
+                    let addr = root_resource(r);
+                    self.opts.targets.iter().any(|t| match t {
+                        Target::Module(m) => m.is_root(),
+                        Target::Resource(x) => *x == addr,
+                        Target::Instance(x) => x.resource == addr,
+                    })
+                }
+                Node::Orphan(addr) => self.opts.targets.iter().any(|t| match t {
+                    Target::Module(m) => addr.module.0.starts_with(&m.0),
+                    Target::Resource(x) => x == addr,
+                    Target::Instance(x) => x.resource == *addr,
+                }),
+                _ => false,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        while let Some(i) = stack.pop() {
+            if out.insert(i) {
+                stack.extend(self.deps[i].iter().copied());
+            }
+        }
+        out
+    }
+}
+
+fn provider_block_key(p: &crate::config::ProviderConfig) -> String {
+    match &p.alias {
+        Some(a) => format!("{}.{a}", p.name),
+        None => p.name.clone(),
+    }
+}
+
+/// `provider["registry.terraform.io/hashicorp/aws"].west` → `aws.west`.
+fn state_provider_key(addr: &str) -> String {
+    let inner = addr.trim_start_matches("provider[\"");
+    let (source, rest) = inner.split_once("\"]").unwrap_or((inner, ""));
+    let name = source.rsplit('/').next().unwrap_or(source);
+    match rest.strip_prefix('.') {
+        Some(alias) if !alias.is_empty() => format!("{name}.{alias}"),
+        _ => name.to_string(),
+    }
+}
+
+fn node_name(n: &Node) -> String {
+    match n {
+        Node::Provider(k) => format!("provider[\"{k}\"]"),
+        Node::Local(l) => format!("local.{l} (expand)"),
+        Node::Resource(r) => format!("{r} (expand)"),
+        Node::Output(o) => format!("output.{o} (expand)"),
+        Node::Orphan(a) => format!("{a} (orphan)"),
+    }
+}
+
+fn body_traversals(body: &crate::syntax::ast::Body, out: &mut Vec<crate::syntax::ast::Traversal>) {
+    for a in &body.attributes {
+        out.extend(a.expr.traversals());
+    }
+    for b in &body.blocks {
+        body_traversals(&b.body, out);
+    }
+}
+
+fn root_resource(r: &Resource) -> AbsResource {
+    AbsResource {
+        module: ModuleInstance::root(),
+        resource: ResourceAddr {
+            mode: r.mode,
+            type_name: r.type_name.clone(),
+            name: r.name.clone(),
+        },
+    }
+}
+
+/// The state of one walk (plan or apply).
+struct Run<'e, 'a> {
+    engine: &'e Engine<'a>,
+    values: RwLock<Values>,
+    state: Mutex<State>,
+    changes: Mutex<Vec<ResourceChange>>,
+    drift: Mutex<Vec<ResourceChange>>,
+    output_changes: Mutex<Vec<OutputChange>>,
+    diags: Mutex<Diagnostics>,
+    /// The plan being applied; `None` while planning.
+    planned: Option<&'e Plan>,
+    /// Config keys of resources with pending changes (data sources that
+    /// depend on them are read during apply).
+    pending: Mutex<BTreeSet<String>>,
+}
+
+/// An instance to evaluate: its key and `count`/`each` context.
+struct Expanded {
+    key: InstanceKey,
+    ctx: InstanceContext,
+}
+
+impl<'e, 'a> Run<'e, 'a> {
+    fn report(&self, mut d: Diagnostics) {
+        self.engine.module.add_context(&mut d);
+        self.diags.lock().expect("diags lock").extend(d);
+    }
+
+    fn scope(&self, ctx: InstanceContext) -> RunScope<'_> {
+        RunScope {
+            module: self.engine.module,
+            values: &self.values,
+            instance: ctx,
+            workspace: &self.engine.opts.workspace,
+        }
+    }
+
+    fn persist(&self, state: &State) {
+        self.engine.hooks.state_changed(state);
+    }
+
+    /// Nodes outside `-target`: their values come from the state as it is.
+    fn skip_untargeted(&self, node: &Node) -> bool {
+        if let Node::Resource(key) = node {
+            let r = &self.engine.module.resources[key];
+            let addr = root_resource(r);
+            let state = self.state.lock().expect("state lock");
+            let pk = self.engine.provider_key_of(r);
+            if let Ok(schema) = self.engine.schema_of(&pk, r.mode, &r.type_name, None) {
+                let ty = schema.block.value_type();
+                let mut instances = BTreeMap::new();
+                if let Some(rs) = state.resource(&addr) {
+                    for inst in rs.instances.iter().filter(|i| i.deposed.is_none()) {
+                        let key = InstanceKey::from_json(inst.index_key.as_ref());
+                        if let Ok(v) = from_json(&inst.attributes, &ty) {
+                            instances.insert(key, v);
+                        }
+                    }
+                }
+                drop(state);
+                let v = assemble(r, instances);
+                self.values
+                    .write()
+                    .expect("values lock")
+                    .resources
+                    .insert(key.clone(), v);
+            }
+        }
+        true
+    }
+
+    fn plan_node(&self, node: &Node) -> bool {
+        let r = match node {
+            Node::Provider(key) => self.configure_provider(key),
+            Node::Local(name) => self.eval_local(name),
+            Node::Resource(key) => self.plan_resource(key),
+            Node::Output(name) => self.plan_output(name),
+            Node::Orphan(addr) => self.plan_orphan(addr),
+        };
+        match r {
+            Ok(()) => true,
+            Err(d) => {
+                self.report(d);
+                false
+            }
+        }
+    }
+
+    fn apply_node(&self, node: &Node) -> bool {
+        let r = match node {
+            Node::Provider(key) => self.configure_provider(key),
+            Node::Local(name) => self.eval_local(name),
+            Node::Resource(key) => self.apply_resource(key),
+            Node::Output(name) => self.plan_output(name),
+            Node::Orphan(addr) => self.apply_orphan(addr),
+        };
+        match r {
+            Ok(()) => true,
+            Err(d) => {
+                self.report(d);
+                false
+            }
+        }
+    }
+
+    fn configure_provider(&self, key: &str) -> Result<(), Diagnostics> {
+        let e = self.engine;
+        let slot = e.provider_for_key(key);
+        let schema = &slot.provider.schema().provider.block;
+        let block = e
+            .module
+            .providers
+            .iter()
+            .find(|p| provider_block_key(p) == key);
+        let config = match block {
+            Some(p) => {
+                let mut body = p.body.clone();
+                body.attributes
+                    .retain(|a| a.name != "alias" && a.name != "version");
+                let scope = self.scope(InstanceContext::default());
+                let mut ev = Evaluator::new(&scope);
+                decode_body(&mut ev, &body, schema, p.span)?
+            }
+            None => {
+                let scope = self.scope(InstanceContext::default());
+                let mut ev = Evaluator::new(&scope);
+                decode_body(
+                    &mut ev,
+                    &crate::syntax::ast::Body::default(),
+                    schema,
+                    Span::default(),
+                )?
+            }
+        };
+        let diags = slot.provider.configure(&config);
+        provider_diags(diags, block.map(|p| p.span))
+    }
+
+    fn eval_local(&self, name: &str) -> Result<(), Diagnostics> {
+        let l = &self.engine.module.locals[name];
+        let scope = self.scope(InstanceContext::default());
+        let v = Evaluator::new(&scope).eval(&l.expr)?;
+        self.values
+            .write()
+            .expect("values lock")
+            .locals
+            .insert(name.to_string(), v);
+        Ok(())
+    }
+
+    fn plan_output(&self, name: &str) -> Result<(), Diagnostics> {
+        let o = &self.engine.module.outputs[name];
+        let Some(expr) = &o.expr else { return Ok(()) };
+        let scope = self.scope(InstanceContext::default());
+        let v = Evaluator::new(&scope).eval(expr)?;
+        if v.contains_sensitive() && !o.sensitive {
+            return Err(Diagnostic::error(
+                "Output refers to sensitive values",
+                "To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, Terraform requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true",
+            )
+            .with_subject(o.span)
+            .into());
+        }
+        let v = v.mark_if(o.sensitive);
+        let prior = self
+            .state
+            .lock()
+            .expect("state lock")
+            .outputs
+            .get(name)
+            .cloned();
+        let before = prior
+            .as_ref()
+            .and_then(|p| Type::from_json(&p.ty).and_then(|t| from_json(&p.value, &t).ok()))
+            .unwrap_or(Value::null());
+        let action = match &prior {
+            None => Action::Create,
+            Some(_) if v.is_wholly_known() && before.raw_equal(&v) => Action::NoOp,
+            Some(_) => Action::Update,
+        };
+        if self.planned.is_none() {
+            self.output_changes
+                .lock()
+                .expect("outputs lock")
+                .push(OutputChange {
+                    name: name.to_string(),
+                    action,
+                    before,
+                    after: v.clone(),
+                    sensitive: o.sensitive,
+                });
+        }
+        self.values
+            .write()
+            .expect("values lock")
+            .outputs
+            .insert(name.to_string(), v);
+        Ok(())
+    }
+
+    /// The instances of a resource: keys and their `count`/`each` context.
+    fn expand(&self, r: &Resource) -> Result<Vec<Expanded>, Diagnostics> {
+        let scope = self.scope(InstanceContext::default());
+        if let Some(c) = &r.count {
+            let v = Evaluator::new(&scope).eval(c)?;
+            let v = v.unmark().0;
+            if !v.is_known() {
+                return Err(diag_error(
+                    "Invalid count argument",
+                    "The \"count\" value depends on resource attributes that cannot be determined until apply, so Terraform cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.",
+                    Some(c.span),
+                ));
+            }
+            let n = match tfrs_provider::convert::convert(&v, &Type::Number) {
+                Ok(Value::Number(n)) if n.is_integer() && !n.is_negative() => n.to_i64().unwrap_or(0),
+                Ok(Value::Null(_)) => {
+                    return Err(diag_error(
+                        "Invalid count argument",
+                        "The given \"count\" argument value is null. An integer is required.",
+                        Some(c.span),
+                    ))
+                }
+                _ => {
+                    return Err(diag_error(
+                        "Invalid count argument",
+                        "The given \"count\" argument value is unsuitable: must be a whole number greater than or equal to zero.",
+                        Some(c.span),
+                    ))
+                }
+            };
+            return Ok((0..n)
+                .map(|i| Expanded {
+                    key: InstanceKey::Int(i),
+                    ctx: InstanceContext {
+                        count_index: Some(i),
+                        ..InstanceContext::default()
+                    },
+                })
+                .collect());
+        }
+        if let Some(fe) = &r.for_each {
+            let v = Evaluator::new(&scope).eval(fe)?;
+            if v.is_sensitive() {
+                return Err(diag_error(
+                    "Invalid for_each argument",
+                    "Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.",
+                    Some(fe.span),
+                ));
+            }
+            if !v.is_known() || v.elements().is_some_and(|e| !e.iter().all(Value::is_known)) {
+                return Err(diag_error(
+                    "Invalid for_each argument",
+                    "The \"for_each\" map includes keys derived from resource attributes that cannot be determined until apply, and so Terraform cannot determine the full set of keys that will identify the instances of this resource.\n\nWhen working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.\n\nAlternatively, you could use the -target planning option to first apply only the resources that the for_each value depends on, and then apply a second time to fully converge.",
+                    Some(fe.span),
+                ));
+            }
+            let pairs: Vec<(String, Value)> = match &v {
+                Value::Map(_, m) | Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                Value::Set(Type::String, vs) => vs
+                    .iter()
+                    .filter_map(|x| x.as_str().map(|s| (s.to_string(), x.clone())))
+                    .collect(),
+                Value::Null(_) => {
+                    return Err(diag_error(
+                        "Invalid for_each argument",
+                        "The given \"for_each\" argument value is unsuitable: the given \"for_each\" argument value is null. A map, or set of strings is allowed.",
+                        Some(fe.span),
+                    ))
+                }
+                other => {
+                    return Err(diag_error(
+                        "Invalid for_each argument",
+                        format!(
+                            "The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}.",
+                            other.ty().friendly_name()
+                        ),
+                        Some(fe.span),
+                    ))
+                }
+            };
+            return Ok(pairs
+                .into_iter()
+                .map(|(k, v)| Expanded {
+                    key: InstanceKey::Str(k.clone()),
+                    ctx: InstanceContext {
+                        each: Some((k, v)),
+                        ..InstanceContext::default()
+                    },
+                })
+                .collect());
+        }
+        Ok(vec![Expanded {
+            key: InstanceKey::None,
+            ctx: InstanceContext::default(),
+        }])
+    }
+
+    /// Evaluates one instance's configuration by the schema.
+    fn eval_config(
+        &self,
+        r: &Resource,
+        schema: &Schema,
+        ctx: InstanceContext,
+    ) -> Result<Value, Diagnostics> {
+        let scope = self.scope(ctx);
+        let mut ev = Evaluator::new(&scope);
+        decode_body(&mut ev, &r.body, &schema.block, r.decl_span)
+    }
+
+    /// Config keys of the resources `r` refers to (its dependencies in state).
+    fn dependencies_of(&self, r: &Resource) -> Vec<String> {
+        let mut refs = Vec::new();
+        body_traversals(&r.body, &mut refs);
+        for e in r
+            .count
+            .iter()
+            .chain(r.for_each.iter())
+            .chain(r.depends_on.iter())
+        {
+            refs.extend(e.traversals());
+        }
+        let mut out: BTreeSet<String> = BTreeSet::new();
+        for t in refs {
+            let attr = |i: usize| match t.steps.get(i) {
+                Some(crate::syntax::ast::Step::Attr(a)) => Some(a.clone()),
+                _ => None,
+            };
+            let key = match t.root.as_str() {
+                "var" | "local" | "path" | "terraform" | "count" | "each" | "self" | "module" => {
+                    None
+                }
+                "data" => attr(0).zip(attr(1)).map(|(a, b)| format!("data.{a}.{b}")),
+                other => attr(0).map(|a| format!("{other}.{a}")),
+            };
+            if let Some(k) = key {
+                if self.engine.module.resources.contains_key(&k) {
+                    out.insert(k);
+                }
+            }
+        }
+        // Locals referenced lead to resources too.
+        out.into_iter().collect()
+    }
+
+    fn prior_instances(
+        &self,
+        addr: &AbsResource,
+        ty: &Type,
+    ) -> Result<BTreeMap<InstanceKey, (Value, InstanceState)>, Diagnostics> {
+        let state = self.state.lock().expect("state lock");
+        let mut out = BTreeMap::new();
+        if let Some(rs) = state.resource(addr) {
+            for inst in rs.instances.iter().filter(|i| i.deposed.is_none()) {
+                let key = InstanceKey::from_json(inst.index_key.as_ref());
+                let v = from_json(&inst.attributes, ty).map_err(|e| {
+                    diag_error(
+                        "Invalid resource instance data in state",
+                        format!(
+                            "Instance {} data could not be decoded from the state: {e}.",
+                            addr.instance(key.clone())
+                        ),
+                        None,
+                    )
+                })?;
+                out.insert(key, (v, inst.clone()));
+            }
+        }
+        Ok(out)
+    }
+
+    fn refresh(
+        &self,
+        provider: &dyn Provider,
+        addr: &AbsInstance,
+        type_name: &str,
+        prior: &Value,
+        inst: &InstanceState,
+        ty: &Type,
+    ) -> Result<Value, Diagnostics> {
+        let id = prior
+            .get_attr("id")
+            .and_then(Value::as_str)
+            .map(String::from);
+        self.engine.hooks.pre_refresh(addr, id.as_deref());
+        let private = decode_private(inst);
+        let resp = provider.read_resource(type_name, prior, &private);
+        provider_diags(resp.diags, None).map_err(|mut d| {
+            for x in d.0.iter_mut() {
+                x.summary = format!("{} (refreshing {addr})", x.summary);
+            }
+            d
+        })?;
+        let new = resp.new_state;
+        if new.is_null() || !prior.raw_equal(&new) {
+            self.drift.lock().expect("drift lock").push(ResourceChange {
+                addr: addr.clone(),
+                deposed: None,
+                provider: String::new(),
+                action: if new.is_null() {
+                    Action::Delete
+                } else {
+                    Action::Update
+                },
+                reason: None,
+                before: prior.clone(),
+                after: new.clone(),
+                ty: ty.clone(),
+                replace_paths: Vec::new(),
+                private: Vec::new(),
+                each: None,
+            });
+        }
+        let mut state = self.state.lock().expect("state lock");
+        let provider_addr = state
+            .resource(&addr.resource)
+            .map(|r| r.provider.clone())
+            .unwrap_or_default();
+        if new.is_null() {
+            state.set_instance(addr, &provider_addr, None, None);
+        } else {
+            let mut updated = inst.clone();
+            updated.attributes = to_json_typed(&new, ty);
+            state.set_instance(addr, &provider_addr, None, Some(updated));
+        }
+        Ok(new)
+    }
+
+    fn plan_resource(&self, key: &str) -> Result<(), Diagnostics> {
+        let e = self.engine;
+        let r = &e.module.resources[key];
+        let pk = e.provider_key_of(r);
+        let slot = e.provider_for_key(&pk);
+        let provider = slot.provider.as_ref();
+        let schema = e.schema_of(&pk, r.mode, &r.type_name, Some(r.decl_span))?;
+        let ty = schema.block.value_type();
+        let addr = root_resource(r);
+        let provider_addr = provider_address(
+            &provider_source(e, &pk, slot),
+            pk.split_once('.').map(|(_, a)| a),
+        );
+        let instances = self.expand(r)?;
+        let each = each_mode(r);
+        let mut prior = self.prior_instances(&addr, &ty)?;
+        let mut diags = Diagnostics::new();
+        let mut values = BTreeMap::new();
+        let mut pending = false;
+        // Refresh what the state has.
+        if r.mode == Mode::Managed && e.opts.refresh {
+            let keys: Vec<InstanceKey> = prior.keys().cloned().collect();
+            for k in keys {
+                let (pv, inst) = prior[&k].clone();
+                let iaddr = addr.instance(k.clone());
+                match self.refresh(provider, &iaddr, &r.type_name, &pv, &inst, &ty) {
+                    Ok(v) if v.is_null() => {
+                        prior.remove(&k);
+                    }
+                    Ok(v) => {
+                        prior.insert(k, (v, inst));
+                    }
+                    Err(d) => diags.extend(d),
+                }
+            }
+            if diags.has_errors() {
+                return Err(diags);
+            }
+        }
+        let keys: BTreeSet<InstanceKey> = instances.iter().map(|x| x.key.clone()).collect();
+        for x in instances {
+            let iaddr = addr.instance(x.key.clone());
+            let config = match self.eval_config(r, schema, x.ctx.clone()) {
+                Ok(c) => c,
+                Err(d) => {
+                    diags.extend(d);
+                    continue;
+                }
+            };
+            let validate = match r.mode {
+                Mode::Managed => provider.validate_resource(&r.type_name, &config),
+                Mode::Data => provider.validate_data_source(&r.type_name, &config),
+            };
+            if let Err(d) = provider_diags(validate, Some(r.decl_span)) {
+                diags.extend(d);
+                if diags.has_errors() {
+                    continue;
+                }
+            }
+            if r.mode == Mode::Data {
+                match self.plan_data_instance(
+                    r,
+                    provider,
+                    schema,
+                    &iaddr,
+                    &provider_addr,
+                    &config,
+                    each,
+                ) {
+                    Ok((v, deferred)) => {
+                        pending |= deferred;
+                        values.insert(x.key.clone(), v);
+                    }
+                    Err(d) => diags.extend(d),
+                }
+                continue;
+            }
+            let prior_entry = prior.get(&x.key).cloned();
+            let (prior_value, prior_inst) = match &prior_entry {
+                Some((v, i)) => (v.clone(), Some(i.clone())),
+                None => (Value::Null(ty.clone()), None),
+            };
+            let config = apply_ignore_changes(r, &config, &prior_value);
+            let plan = provider.plan_resource(PlanRequest {
+                type_name: &r.type_name,
+                prior: &prior_value,
+                proposed: &config,
+                config: &config,
+                prior_private: &prior_inst.as_ref().map(decode_private).unwrap_or_default(),
+            });
+            if let Err(d) = provider_diags(plan.diags, Some(r.decl_span)) {
+                diags.extend(d);
+                continue;
+            }
+            let tainted = prior_inst.as_ref().is_some_and(InstanceState::is_tainted);
+            let forced = e.opts.replace.contains(&iaddr);
+            let (action, reason, after, replace_paths) = if prior_value.is_null() {
+                (Action::Create, None, plan.planned, Vec::new())
+            } else if tainted || forced || !plan.requires_replace.is_empty() {
+                let fresh = provider.plan_resource(PlanRequest {
+                    type_name: &r.type_name,
+                    prior: &Value::Null(ty.clone()),
+                    proposed: &config,
+                    config: &config,
+                    prior_private: &[],
+                });
+                let reason = if tainted {
+                    ActionReason::ReplaceBecauseTainted
+                } else if forced {
+                    ActionReason::ReplaceByRequest
+                } else {
+                    ActionReason::ReplaceBecauseCannotUpdate
+                };
+                let action = if r.lifecycle.create_before_destroy {
+                    Action::CreateThenDelete
+                } else {
+                    Action::DeleteThenCreate
+                };
+                (action, Some(reason), fresh.planned, plan.requires_replace)
+            } else if unchanged(&prior_value, &plan.planned) {
+                (Action::NoOp, None, plan.planned, Vec::new())
+            } else {
+                (Action::Update, None, plan.planned, Vec::new())
+            };
+            if r.lifecycle.prevent_destroy && (action.is_replace() || action == Action::Delete) {
+                diags.extend(prevent_destroy_error(&iaddr, r));
+                continue;
+            }
+            if action != Action::NoOp {
+                pending = true;
+            }
+            let after_marked = mark_sensitive(&after, &schema.block);
+            values.insert(x.key.clone(), after_marked.clone());
+            self.changes
+                .lock()
+                .expect("changes lock")
+                .push(ResourceChange {
+                    addr: iaddr,
+                    deposed: None,
+                    provider: provider_addr.clone(),
+                    action,
+                    reason,
+                    before: mark_sensitive(&prior_value, &schema.block),
+                    after: after_marked,
+                    ty: ty.clone(),
+                    replace_paths,
+                    private: plan.private,
+                    each,
+                });
+        }
+        // Instances the state has that the configuration no longer makes.
+        if r.mode == Mode::Managed {
+            for (k, (pv, _)) in prior.iter().filter(|(k, _)| !keys.contains(k)) {
+                let iaddr = addr.instance(k.clone());
+                if r.lifecycle.prevent_destroy {
+                    diags.extend(prevent_destroy_error(&iaddr, r));
+                    continue;
+                }
+                pending = true;
+                let reason = match k {
+                    InstanceKey::Int(_) if r.count.is_some() => {
+                        ActionReason::DeleteBecauseCountIndex
+                    }
+                    InstanceKey::Str(_) if r.for_each.is_some() => {
+                        ActionReason::DeleteBecauseEachKey
+                    }
+                    _ => ActionReason::DeleteBecauseWrongRepetition,
+                };
+                self.changes
+                    .lock()
+                    .expect("changes lock")
+                    .push(ResourceChange {
+                        addr: iaddr,
+                        deposed: None,
+                        provider: provider_addr.clone(),
+                        action: Action::Delete,
+                        reason: Some(reason),
+                        before: mark_sensitive(pv, &schema.block),
+                        after: Value::Null(ty.clone()),
+                        ty: ty.clone(),
+                        replace_paths: Vec::new(),
+                        private: Vec::new(),
+                        each,
+                    });
+            }
+        }
+        if pending {
+            self.pending
+                .lock()
+                .expect("pending lock")
+                .insert(key.to_string());
+        }
+        let v = assemble(r, values);
+        self.values
+            .write()
+            .expect("values lock")
+            .resources
+            .insert(key.to_string(), v);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        if !diags.is_empty() {
+            self.report(diags);
+        }
+        Ok(())
+    }
+
+    /// Reads a data source now if its configuration is known and nothing it
+    /// depends on changes; otherwise plans a read during apply. Returns the
+    /// value and whether the read is deferred.
+    #[allow(clippy::too_many_arguments)]
+    fn plan_data_instance(
+        &self,
+        r: &Resource,
+        provider: &dyn Provider,
+        schema: &Schema,
+        iaddr: &AbsInstance,
+        provider_addr: &str,
+        config: &Value,
+        each: Option<&'static str>,
+    ) -> Result<(Value, bool), Diagnostics> {
+        let ty = schema.block.value_type();
+        let pending = self.pending.lock().expect("pending lock").clone();
+        let depends_on_pending = self.dependencies_of(r).iter().any(|d| pending.contains(d));
+        if !config.is_wholly_known() || depends_on_pending {
+            let (after, _) =
+                tfrs_provider::plan::default_plan(&schema.block, &Value::Null(ty.clone()), config);
+            let reason = if depends_on_pending {
+                ActionReason::ReadBecauseDependencyPending
+            } else {
+                ActionReason::ReadBecauseConfigUnknown
+            };
+            self.changes
+                .lock()
+                .expect("changes lock")
+                .push(ResourceChange {
+                    addr: iaddr.clone(),
+                    deposed: None,
+                    provider: provider_addr.to_string(),
+                    action: Action::Read,
+                    reason: Some(reason),
+                    before: Value::Null(ty.clone()),
+                    after: after.clone(),
+                    ty,
+                    replace_paths: Vec::new(),
+                    private: Vec::new(),
+                    each,
+                });
+            return Ok((mark_sensitive(&after, &schema.block), true));
+        }
+        let v = self.read_data(r, provider, schema, iaddr, provider_addr, config, each)?;
+        Ok((v, false))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn read_data(
+        &self,
+        r: &Resource,
+        provider: &dyn Provider,
+        schema: &Schema,
+        iaddr: &AbsInstance,
+        provider_addr: &str,
+        config: &Value,
+        each: Option<&'static str>,
+    ) -> Result<Value, Diagnostics> {
+        let ty = schema.block.value_type();
+        let (unmarked, _) = config.clone().unmark_deep();
+        let v = provider
+            .read_data_source(&r.type_name, &unmarked)
+            .map_err(|d| {
+                provider_diags(d, Some(r.decl_span))
+                    .err()
+                    .unwrap_or_default()
+            })?;
+        let v = tfrs_provider::convert::convert(&v, &ty).unwrap_or(v);
+        let mut state = self.state.lock().expect("state lock");
+        state.set_instance(
+            iaddr,
+            provider_addr,
+            each,
+            Some(InstanceState {
+                index_key: None,
+                status: None,
+                deposed: None,
+                schema_version: schema.version,
+                attributes: to_json_typed(&v, &ty),
+                sensitive_attributes: Vec::new(),
+                private: None,
+                dependencies: Vec::new(),
+                create_before_destroy: false,
+            }),
+        );
+        Ok(mark_sensitive(&v, &schema.block))
+    }
+
+    fn plan_orphan(&self, addr: &AbsResource) -> Result<(), Diagnostics> {
+        let e = self.engine;
+        let (pk, provider_addr, each) = {
+            let state = self.state.lock().expect("state lock");
+            match state.resource(addr) {
+                Some(rs) => (
+                    state_provider_key(&rs.provider),
+                    rs.provider.clone(),
+                    rs.each.clone(),
+                ),
+                None => return Ok(()),
+            }
+        };
+        let slot = e.provider_for_key(&pk);
+        let provider = slot.provider.as_ref();
+        let mode = addr.resource.mode;
+        let schema = e.schema_of(&pk, mode, &addr.resource.type_name, None)?;
+        let ty = schema.block.value_type();
+        if mode == Mode::Data {
+            // Data sources simply leave the state.
+            let mut state = self.state.lock().expect("state lock");
+            let keys: Vec<InstanceKey> = state
+                .resource(addr)
+                .map(|rs| {
+                    rs.instances
+                        .iter()
+                        .map(|i| InstanceKey::from_json(i.index_key.as_ref()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for k in keys {
+                state.set_instance(&addr.instance(k), &provider_addr, None, None);
+            }
+            return Ok(());
+        }
+        let mut prior = self.prior_instances(addr, &ty)?;
+        let mut diags = Diagnostics::new();
+        if e.opts.refresh {
+            let keys: Vec<InstanceKey> = prior.keys().cloned().collect();
+            for k in keys {
+                let (pv, inst) = prior[&k].clone();
+                match self.refresh(
+                    provider,
+                    &addr.instance(k.clone()),
+                    &addr.resource.type_name,
+                    &pv,
+                    &inst,
+                    &ty,
+                ) {
+                    Ok(v) if v.is_null() => {
+                        prior.remove(&k);
+                    }
+                    Ok(v) => {
+                        prior.insert(k, (v, inst));
+                    }
+                    Err(d) => diags.extend(d),
+                }
+            }
+        }
+        let in_config = e.module.resources.get(&addr.resource.to_string());
+        let each_mode_str: Option<&'static str> = match each.as_deref() {
+            Some("list") => Some("list"),
+            Some("map") => Some("map"),
+            _ => None,
+        };
+        for (k, (pv, _)) in prior {
+            let iaddr = addr.instance(k);
+            if let Some(r) = in_config {
+                if r.lifecycle.prevent_destroy {
+                    diags.extend(prevent_destroy_error(&iaddr, r));
+                    continue;
+                }
+            }
+            let reason = if e.opts.mode == PlanMode::Destroy {
+                None
+            } else if addr.module.is_root() {
+                Some(ActionReason::DeleteBecauseNoResourceConfig)
+            } else {
+                Some(ActionReason::DeleteBecauseNoModule)
+            };
+            self.changes
+                .lock()
+                .expect("changes lock")
+                .push(ResourceChange {
+                    addr: iaddr,
+                    deposed: None,
+                    provider: provider_addr.clone(),
+                    action: Action::Delete,
+                    reason,
+                    before: mark_sensitive(&pv, &schema.block),
+                    after: Value::Null(ty.clone()),
+                    ty: ty.clone(),
+                    replace_paths: Vec::new(),
+                    private: Vec::new(),
+                    each: each_mode_str,
+                });
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    // ---- apply ----
+
+    fn planned_changes(&self, addr: &AbsResource) -> Vec<ResourceChange> {
+        self.planned
+            .map(|p| {
+                p.changes
+                    .iter()
+                    .filter(|c| c.addr.resource == *addr)
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn apply_resource(&self, key: &str) -> Result<(), Diagnostics> {
+        let e = self.engine;
+        let r = &e.module.resources[key];
+        let pk = e.provider_key_of(r);
+        let slot = e.provider_for_key(&pk);
+        let provider = slot.provider.as_ref();
+        let schema = e.schema_of(&pk, r.mode, &r.type_name, Some(r.decl_span))?;
+        let ty = schema.block.value_type();
+        let addr = root_resource(r);
+        let provider_addr = provider_address(
+            &provider_source(e, &pk, slot),
+            pk.split_once('.').map(|(_, a)| a),
+        );
+        let changes = self.planned_changes(&addr);
+        let instances = self.expand(r)?;
+        let each = each_mode(r);
+        let deps = self.dependencies_of(r);
+        let mut diags = Diagnostics::new();
+        let mut values: BTreeMap<InstanceKey, Value> = BTreeMap::new();
+        for x in &instances {
+            let iaddr = addr.instance(x.key.clone());
+            let change = changes
+                .iter()
+                .find(|c| c.addr == iaddr && c.deposed.is_none());
+            let prior = self.prior_instances(&addr, &ty)?;
+            let prior_entry = prior.get(&x.key).cloned();
+            let action = change.map(|c| c.action).unwrap_or(Action::NoOp);
+            if r.mode == Mode::Data {
+                let v = if action == Action::Read {
+                    let config = match self.eval_config(r, schema, x.ctx.clone()) {
+                        Ok(c) => c,
+                        Err(d) => {
+                            diags.extend(d);
+                            continue;
+                        }
+                    };
+                    let start = Instant::now();
+                    self.engine.hooks.pre_apply(&iaddr, Action::Read, None);
+                    let result =
+                        self.read_data(r, provider, schema, &iaddr, &provider_addr, &config, each);
+                    let id = result
+                        .as_ref()
+                        .ok()
+                        .and_then(|v| v.get_attr("id"))
+                        .and_then(Value::as_str)
+                        .map(String::from);
+                    self.engine.hooks.post_apply(
+                        &iaddr,
+                        Action::Read,
+                        id.as_deref(),
+                        start.elapsed(),
+                        result.is_ok(),
+                    );
+                    match result {
+                        Ok(v) => {
+                            let st = self.state.lock().expect("state lock").clone();
+                            self.persist(&st);
+                            v
+                        }
+                        Err(d) => {
+                            diags.extend(d);
+                            continue;
+                        }
+                    }
+                } else {
+                    match self.prior_instances(&addr, &ty)?.remove(&x.key) {
+                        Some((v, _)) => mark_sensitive(&v, &schema.block),
+                        None => Value::Null(ty.clone()),
+                    }
+                };
+                values.insert(x.key.clone(), v);
+                continue;
+            }
+            if action == Action::NoOp {
+                if let Some((v, _)) = prior_entry {
+                    values.insert(x.key.clone(), mark_sensitive(&v, &schema.block));
+                }
+                continue;
+            }
+            let config = match self.eval_config(r, schema, x.ctx.clone()) {
+                Ok(c) => c,
+                Err(d) => {
+                    diags.extend(d);
+                    continue;
+                }
+            };
+            let (prior_value, prior_inst) = match prior_entry {
+                Some((v, i)) => (v, Some(i)),
+                None => (Value::Null(ty.clone()), None),
+            };
+            let config = apply_ignore_changes(r, &config, &prior_value);
+            let ctx = ApplyCtx {
+                r,
+                provider,
+                schema,
+                ty: &ty,
+                provider_addr: &provider_addr,
+                each,
+                deps: &deps,
+            };
+            let result = match action {
+                Action::Create => self.create(&ctx, &iaddr, &config),
+                Action::Update => {
+                    self.update(&ctx, &iaddr, &prior_value, prior_inst.as_ref(), &config)
+                }
+                Action::DeleteThenCreate => self
+                    .delete(&ctx, &iaddr, &prior_value, prior_inst.as_ref(), None)
+                    .and_then(|_| self.create(&ctx, &iaddr, &config)),
+                Action::CreateThenDelete => self.replace_create_first(
+                    &ctx,
+                    &iaddr,
+                    &prior_value,
+                    prior_inst.as_ref(),
+                    &config,
+                ),
+                _ => Ok(prior_value.clone()),
+            };
+            match result {
+                Ok(v) => {
+                    values.insert(x.key.clone(), mark_sensitive(&v, &schema.block));
+                }
+                Err(d) => diags.extend(d),
+            }
+        }
+        // Instances the plan deletes (count or for_each shrank).
+        let keys: BTreeSet<InstanceKey> = instances.iter().map(|x| x.key.clone()).collect();
+        for c in changes
+            .iter()
+            .filter(|c| c.action == Action::Delete && !keys.contains(&c.addr.key))
+        {
+            let prior = self.prior_instances(&addr, &ty)?;
+            if let Some((pv, inst)) = prior.get(&c.addr.key) {
+                let ctx = ApplyCtx {
+                    r,
+                    provider,
+                    schema,
+                    ty: &ty,
+                    provider_addr: &provider_addr,
+                    each,
+                    deps: &deps,
+                };
+                if let Err(d) = self.delete(&ctx, &c.addr, pv, Some(inst), None) {
+                    diags.extend(d);
+                }
+            }
+        }
+        let v = assemble(r, values);
+        self.values
+            .write()
+            .expect("values lock")
+            .resources
+            .insert(key.to_string(), v);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    fn apply_orphan(&self, addr: &AbsResource) -> Result<(), Diagnostics> {
+        let e = self.engine;
+        let (pk, provider_addr) = {
+            let state = self.state.lock().expect("state lock");
+            match state.resource(addr) {
+                Some(rs) => (state_provider_key(&rs.provider), rs.provider.clone()),
+                None => return Ok(()),
+            }
+        };
+        let slot = e.provider_for_key(&pk);
+        let provider = slot.provider.as_ref();
+        let mode = addr.resource.mode;
+        let schema = e.schema_of(&pk, mode, &addr.resource.type_name, None)?;
+        let ty = schema.block.value_type();
+        if mode == Mode::Data {
+            let mut state = self.state.lock().expect("state lock");
+            let keys: Vec<InstanceKey> = state
+                .resource(addr)
+                .map(|rs| {
+                    rs.instances
+                        .iter()
+                        .map(|i| InstanceKey::from_json(i.index_key.as_ref()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for k in keys {
+                state.set_instance(&addr.instance(k), &provider_addr, None, None);
+            }
+            let snapshot = state.clone();
+            drop(state);
+            self.persist(&snapshot);
+            return Ok(());
+        }
+        let placeholder = Resource {
+            mode,
+            type_name: addr.resource.type_name.clone(),
+            name: addr.resource.name.clone(),
+            count: None,
+            for_each: None,
+            provider: None,
+            depends_on: Vec::new(),
+            lifecycle: Default::default(),
+            body: Default::default(),
+            span: Span::default(),
+            decl_span: Span::default(),
+        };
+        let ctx = ApplyCtx {
+            r: &placeholder,
+            provider,
+            schema,
+            ty: &ty,
+            provider_addr: &provider_addr,
+            each: None,
+            deps: &[],
+        };
+        let mut diags = Diagnostics::new();
+        for c in self
+            .planned_changes(addr)
+            .iter()
+            .filter(|c| c.action == Action::Delete)
+        {
+            let prior = self.prior_instances(addr, &ty)?;
+            if let Some((pv, inst)) = prior.get(&c.addr.key) {
+                if let Err(d) = self.delete(&ctx, &c.addr, pv, Some(inst), None) {
+                    diags.extend(d);
+                }
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    /// Runs a provider apply call, reporting progress every 10 seconds.
+    fn call_apply(
+        &self,
+        iaddr: &AbsInstance,
+        action: Action,
+        id: Option<&str>,
+        req: ApplyRequest<'_>,
+        provider: &dyn Provider,
+    ) -> tfrs_provider::ApplyResponse {
+        let hooks = self.engine.hooks;
+        hooks.pre_apply(iaddr, action, id);
+        let start = Instant::now();
+        let done = AtomicBool::new(false);
+        let resp = std::thread::scope(|s| {
+            s.spawn(|| {
+                let mut next = Duration::from_secs(10);
+                while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    if start.elapsed() >= next && !done.load(std::sync::atomic::Ordering::SeqCst) {
+                        hooks.still_applying(iaddr, action, start.elapsed());
+                        next += Duration::from_secs(10);
+                    }
+                }
+            });
+            let resp = provider.apply_resource(req);
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            resp
+        });
+        let ok = !has_errors(&resp.diags);
+        let new_id = resp
+            .new_state
+            .get_attr("id")
+            .and_then(Value::as_str)
+            .map(String::from);
+        hooks.post_apply(iaddr, action, new_id.as_deref().or(id), start.elapsed(), ok);
+        resp
+    }
+
+    fn record(
+        &self,
+        ctx: &ApplyCtx,
+        iaddr: &AbsInstance,
+        value: &Value,
+        private: &[u8],
+        tainted: bool,
+    ) {
+        let mut state = self.state.lock().expect("state lock");
+        let inst = if value.is_null() {
+            None
+        } else {
+            Some(InstanceState {
+                index_key: None,
+                status: tainted.then(|| "tainted".to_string()),
+                deposed: None,
+                schema_version: ctx.schema.version,
+                attributes: to_json_typed(value, ctx.ty),
+                sensitive_attributes: sensitive_paths(value, &ctx.schema.block),
+                private: encode_private(private),
+                dependencies: ctx.deps.to_vec(),
+                create_before_destroy: ctx.r.lifecycle.create_before_destroy,
+            })
+        };
+        state.set_instance(iaddr, ctx.provider_addr, ctx.each, inst);
+        let snapshot = state.clone();
+        drop(state);
+        self.persist(&snapshot);
+    }
+
+    fn create(
+        &self,
+        ctx: &ApplyCtx,
+        iaddr: &AbsInstance,
+        config: &Value,
+    ) -> Result<Value, Diagnostics> {
+        let null = Value::Null(ctx.ty.clone());
+        let (config, _) = config.clone().unmark_deep();
+        let plan = ctx.provider.plan_resource(PlanRequest {
+            type_name: &ctx.r.type_name,
+            prior: &null,
+            proposed: &config,
+            config: &config,
+            prior_private: &[],
+        });
+        provider_diags(plan.diags, Some(ctx.r.decl_span))?;
+        let resp = self.call_apply(
+            iaddr,
+            Action::Create,
+            None,
+            ApplyRequest {
+                type_name: &ctx.r.type_name,
+                prior: &null,
+                planned: &plan.planned,
+                config: &config,
+                private: &plan.private,
+            },
+            ctx.provider,
+        );
+        let failed = has_errors(&resp.diags);
+        // Whatever exists is recorded; a failed create is tainted.
+        self.record(ctx, iaddr, &resp.new_state, &resp.private, failed);
+        provider_diags(resp.diags, Some(ctx.r.decl_span)).map_err(|d| with_address(d, iaddr))?;
+        Ok(resp.new_state)
+    }
+
+    fn update(
+        &self,
+        ctx: &ApplyCtx,
+        iaddr: &AbsInstance,
+        prior: &Value,
+        prior_inst: Option<&InstanceState>,
+        config: &Value,
+    ) -> Result<Value, Diagnostics> {
+        let (config, _) = config.clone().unmark_deep();
+        let private = prior_inst.map(decode_private).unwrap_or_default();
+        let plan = ctx.provider.plan_resource(PlanRequest {
+            type_name: &ctx.r.type_name,
+            prior,
+            proposed: &config,
+            config: &config,
+            prior_private: &private,
+        });
+        provider_diags(plan.diags, Some(ctx.r.decl_span))?;
+        let id = prior
+            .get_attr("id")
+            .and_then(Value::as_str)
+            .map(String::from);
+        let resp = self.call_apply(
+            iaddr,
+            Action::Update,
+            id.as_deref(),
+            ApplyRequest {
+                type_name: &ctx.r.type_name,
+                prior,
+                planned: &plan.planned,
+                config: &config,
+                private: &plan.private,
+            },
+            ctx.provider,
+        );
+        let failed = has_errors(&resp.diags);
+        let new = if resp.new_state.is_null() && failed {
+            prior.clone()
+        } else {
+            resp.new_state.clone()
+        };
+        self.record(ctx, iaddr, &new, &resp.private, false);
+        provider_diags(resp.diags, Some(ctx.r.decl_span)).map_err(|d| with_address(d, iaddr))?;
+        Ok(new)
+    }
+
+    fn delete(
+        &self,
+        ctx: &ApplyCtx,
+        iaddr: &AbsInstance,
+        prior: &Value,
+        prior_inst: Option<&InstanceState>,
+        deposed: Option<&str>,
+    ) -> Result<(), Diagnostics> {
+        let private = prior_inst.map(decode_private).unwrap_or_default();
+        let null = Value::Null(ctx.ty.clone());
+        let id = prior
+            .get_attr("id")
+            .and_then(Value::as_str)
+            .map(String::from);
+        let resp = self.call_apply(
+            iaddr,
+            Action::Delete,
+            id.as_deref(),
+            ApplyRequest {
+                type_name: &ctx.r.type_name,
+                prior,
+                planned: &null,
+                config: &null,
+                private: &private,
+            },
+            ctx.provider,
+        );
+        if has_errors(&resp.diags) {
+            return provider_diags(resp.diags, Some(ctx.r.decl_span))
+                .map_err(|d| with_address(d, iaddr));
+        }
+        let mut state = self.state.lock().expect("state lock");
+        match deposed {
+            Some(key) => state.remove_deposed(iaddr, key),
+            None => state.set_instance(iaddr, ctx.provider_addr, None, None),
+        }
+        let snapshot = state.clone();
+        drop(state);
+        self.persist(&snapshot);
+        Ok(())
+    }
+
+    /// create_before_destroy: the current object is deposed, the new one
+    /// created, then the deposed one destroyed.
+    fn replace_create_first(
+        &self,
+        ctx: &ApplyCtx,
+        iaddr: &AbsInstance,
+        prior: &Value,
+        prior_inst: Option<&InstanceState>,
+        config: &Value,
+    ) -> Result<Value, Diagnostics> {
+        let deposed_key = format!("{:08x}", rand_u32());
+        {
+            let mut state = self.state.lock().expect("state lock");
+            state.add_deposed(iaddr, &deposed_key);
+            let snapshot = state.clone();
+            drop(state);
+            self.persist(&snapshot);
+        }
+        let new = self.create(ctx, iaddr, config)?;
+        self.delete(ctx, iaddr, prior, prior_inst, Some(&deposed_key))?;
+        Ok(new)
+    }
+}
+
+struct ApplyCtx<'x> {
+    r: &'x Resource,
+    provider: &'x dyn Provider,
+    schema: &'x Schema,
+    ty: &'x Type,
+    provider_addr: &'x str,
+    each: Option<&'static str>,
+    deps: &'x [String],
+}
+
+fn rand_u32() -> u32 {
+    uuid::Uuid::new_v4().as_u128() as u32
+}
+
+fn provider_source(e: &Engine, key: &str, slot: &ProviderSlot) -> String {
+    let name = key.split('.').next().unwrap_or(key);
+    match e.module.required_providers.get(name) {
+        Some(rp) if slot.source.starts_with("registry.terraform.io/") => {
+            if rp.source.contains('/') && rp.source.matches('/').count() == 1 {
+                format!("registry.terraform.io/{}", rp.source)
+            } else {
+                rp.source.clone()
+            }
+        }
+        _ => slot.source.to_string(),
+    }
+}
+
+fn each_mode(r: &Resource) -> Option<&'static str> {
+    if r.count.is_some() {
+        Some("list")
+    } else if r.for_each.is_some() {
+        Some("map")
+    } else {
+        None
+    }
+}
+
+/// A resource's value for references: one object, a tuple (count) or an
+/// object keyed by instance key (for_each).
+fn assemble(r: &Resource, mut instances: BTreeMap<InstanceKey, Value>) -> Value {
+    if r.count.is_some() {
+        let mut items: Vec<(i64, Value)> = instances
+            .into_iter()
+            .filter_map(|(k, v)| match k {
+                InstanceKey::Int(i) => Some((i, v)),
+                _ => None,
+            })
+            .collect();
+        items.sort_by_key(|(i, _)| *i);
+        Value::Tuple(items.into_iter().map(|(_, v)| v).collect())
+    } else if r.for_each.is_some() {
+        Value::Object(
+            instances
+                .into_iter()
+                .filter_map(|(k, v)| match k {
+                    InstanceKey::Str(s) => Some((s, v)),
+                    _ => None,
+                })
+                .collect(),
+        )
+    } else {
+        instances
+            .remove(&InstanceKey::None)
+            .unwrap_or_else(Value::unknown)
+    }
+}
+
+/// Marks the schema's sensitive attributes.
+fn mark_sensitive(v: &Value, block: &tfrs_provider::Block) -> Value {
+    let Value::Object(m) = v.unmarked() else {
+        return v.clone();
+    };
+    let mut out = m.clone();
+    for (k, a) in &block.attributes {
+        if a.sensitive {
+            if let Some(x) = out.remove(k) {
+                out.insert(k.clone(), x.mark());
+            }
+        }
+    }
+    for (k, nb) in &block.blocks {
+        if let Some(x) = out.remove(k) {
+            let y = match x {
+                Value::List(t, vs) => {
+                    Value::List(t, vs.iter().map(|e| mark_sensitive(e, &nb.block)).collect())
+                }
+                Value::Set(t, vs) => {
+                    Value::Set(t, vs.iter().map(|e| mark_sensitive(e, &nb.block)).collect())
+                }
+                Value::Map(t, m) => Value::Map(
+                    t,
+                    m.iter()
+                        .map(|(k, e)| (k.clone(), mark_sensitive(e, &nb.block)))
+                        .collect(),
+                ),
+                obj @ Value::Object(_) => mark_sensitive(&obj, &nb.block),
+                other => other,
+            };
+            out.insert(k.clone(), y);
+        }
+    }
+    Value::Object(out)
+}
+
+/// `sensitive_attributes` of a state instance.
+fn sensitive_paths(v: &Value, block: &tfrs_provider::Block) -> Vec<serde_json::Value> {
+    block
+        .attributes
+        .iter()
+        .filter(|(k, a)| a.sensitive && v.get_attr(k).is_some_and(|x| !x.is_null()))
+        .map(|(k, _)| AttrPath::attr(k).to_json())
+        .collect()
+}
+
+/// `ignore_changes`: the listed attributes keep their prior values.
+fn apply_ignore_changes(r: &Resource, config: &Value, prior: &Value) -> Value {
+    let Some(expr) = &r.lifecycle.ignore_changes else {
+        return config.clone();
+    };
+    if prior.is_null() {
+        return config.clone();
+    }
+    let names: Vec<String> = match &expr.kind {
+        crate::syntax::ast::ExprKind::Variable(v) if v == "all" => {
+            return match (config.unmarked(), prior.unmarked()) {
+                (Value::Object(_), Value::Object(p)) => Value::Object(p.clone()),
+                _ => config.clone(),
+            }
+        }
+        crate::syntax::ast::ExprKind::Tuple(items) => items
+            .iter()
+            .filter_map(|i| i.as_traversal().map(|t| t.root))
+            .collect(),
+        _ => Vec::new(),
+    };
+    match config.unmarked() {
+        Value::Object(m) => {
+            let mut out = m.clone();
+            for n in names {
+                if let Some(p) = prior.get_attr(&n) {
+                    out.insert(n, p.clone());
+                }
+            }
+            Value::Object(out)
+        }
+        _ => config.clone(),
+    }
+}
+
+fn prevent_destroy_error(iaddr: &AbsInstance, r: &Resource) -> Diagnostics {
+    diag_error(
+        "Instance cannot be destroyed",
+        format!("Resource {iaddr} has lifecycle.prevent_destroy set, but the plan calls for this resource to be destroyed. To avoid this error and continue with the plan, either disable lifecycle.prevent_destroy or reduce the scope of the plan using the -target option."),
+        Some(r.decl_span),
+    )
+}
+
+fn decode_private(inst: &InstanceState) -> Vec<u8> {
+    use base64::Engine as _;
+    inst.private
+        .as_deref()
+        .and_then(|p| base64::engine::general_purpose::STANDARD.decode(p).ok())
+        .unwrap_or_default()
+}
+
+fn encode_private(p: &[u8]) -> Option<String> {
+    use base64::Engine as _;
+    (!p.is_empty()).then(|| base64::engine::general_purpose::STANDARD.encode(p))
+}
+
+/// Provider diagnostics as ours, at `span`; errors make it `Err`.
+fn provider_diags(diags: tfrs_provider::Diags, span: Option<Span>) -> Result<(), Diagnostics> {
+    let mut out = Diagnostics::new();
+    for d in diags {
+        let mut x = match d.severity {
+            Severity::Error => Diagnostic::error(d.summary, d.detail),
+            Severity::Warning => Diagnostic::warning(d.summary, d.detail),
+        };
+        x.subject = span;
+        out.push(x);
+    }
+    if out.has_errors() {
+        Err(out)
+    } else {
+        Ok(())
+    }
+}
+
+/// Names the resource in an apply error, as Terraform's "with" line does.
+fn with_address(mut d: Diagnostics, iaddr: &AbsInstance) -> Diagnostics {
+    for x in d.0.iter_mut() {
+        if !x.detail.contains(&iaddr.to_string()) {
+            x.detail = format!("{}\n\n(while applying {iaddr})", x.detail)
+                .trim_start()
+                .to_string();
+        }
+    }
+    d
+}

@@ -1,0 +1,117 @@
+//! The evaluation scope of a run: input variables, local values, resource
+//! values as planned or applied so far, and the `count`/`each` context of
+//! the instance being evaluated.
+
+use crate::config::Module;
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::lang::eval::{resolve_builtin_roots, undeclared, Scope};
+use crate::lang::funcs::FuncContext;
+use crate::syntax::ast::Step;
+use std::collections::BTreeMap;
+use std::sync::RwLock;
+use tfrs_provider::{Type, Value};
+
+/// Values known so far in a walk; shared by the walk's workers.
+#[derive(Default)]
+pub struct Values {
+    pub variables: BTreeMap<String, Value>,
+    pub locals: BTreeMap<String, Value>,
+    /// Keyed by config address (`aws_s3_bucket.site`, `data.aws_vpc.x`):
+    /// an object, or a tuple (count) or object (for_each) of objects.
+    pub resources: BTreeMap<String, Value>,
+    pub outputs: BTreeMap<String, Value>,
+}
+
+/// `count.index`, `each.key`/`each.value` and `self` for one instance.
+#[derive(Clone, Default)]
+pub struct InstanceContext {
+    pub count_index: Option<i64>,
+    pub each: Option<(String, Value)>,
+    pub self_value: Option<Value>,
+}
+
+pub struct RunScope<'a> {
+    pub module: &'a Module,
+    pub values: &'a RwLock<Values>,
+    pub instance: InstanceContext,
+    pub workspace: &'a str,
+}
+
+impl Scope for RunScope<'_> {
+    fn resolve(
+        &self,
+        root: &str,
+        steps: &[Step],
+        span: Span,
+    ) -> Result<(Value, usize), Diagnostics> {
+        if let Some(r) = resolve_builtin_roots(root, steps, span, &self.module.dir, self.workspace)
+        {
+            return r;
+        }
+        let attr = |i: usize| match steps.get(i) {
+            Some(Step::Attr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        let values = self.values.read().expect("values lock");
+        let m = self.module;
+        let found = match root {
+            "var" => attr(0).filter(|n| m.variables.contains_key(*n)).map(|n| {
+                let v = values.variables.get(n).cloned().unwrap_or_else(Value::unknown);
+                let sensitive = m.variables.get(n).is_some_and(|v| v.sensitive);
+                (v.mark_if(sensitive), 1)
+            }),
+            "local" => attr(0)
+                .filter(|n| m.locals.contains_key(*n))
+                .map(|n| (values.locals.get(n).cloned().unwrap_or_else(Value::unknown), 1)),
+            "module" => attr(0)
+                .filter(|n| m.module_calls.contains_key(*n))
+                .map(|_| (Value::unknown(), 1)),
+            "data" => match (attr(0), attr(1)) {
+                (Some(t), Some(n)) => {
+                    let key = format!("data.{t}.{n}");
+                    m.resources
+                        .contains_key(&key)
+                        .then(|| (values.resources.get(&key).cloned().unwrap_or_else(Value::unknown), 2))
+                }
+                _ => None,
+            },
+            "count" => match (&self.instance.count_index, attr(0)) {
+                (Some(i), Some("index")) => Some((Value::int(*i), 1)),
+                (Some(_), other) => {
+                    return Err(Diagnostic::error(
+                        "Invalid \"count\" attribute",
+                        format!("The \"count\" object does not have an attribute named {:?}. The only supported attribute is count.index, which is the index of each instance of a resource block that has the \"count\" argument set.", other.unwrap_or("")),
+                    )
+                    .with_subject(span)
+                    .into())
+                }
+                (None, _) => None,
+            },
+            "each" => match (&self.instance.each, attr(0)) {
+                (Some((k, _)), Some("key")) => Some((Value::string(k.clone()), 1)),
+                (Some((_, v)), Some("value")) => Some((v.clone(), 1)),
+                (Some(_), other) => {
+                    return Err(Diagnostic::error(
+                        "Invalid \"each\" attribute",
+                        format!("The \"each\" object does not have an attribute named {:?}. The supported attributes are each.key and each.value, the current key and value pair of the \"for_each\" attribute set.", other.unwrap_or("")),
+                    )
+                    .with_subject(span)
+                    .into())
+                }
+                (None, _) => None,
+            },
+            "self" => self.instance.self_value.clone().map(|v| (v, 0)),
+            resource_type => attr(0).and_then(|n| {
+                let key = format!("{resource_type}.{n}");
+                m.resources
+                    .contains_key(&key)
+                    .then(|| (values.resources.get(&key).cloned().unwrap_or(Value::Unknown(Type::Dynamic)), 1))
+            }),
+        };
+        found.ok_or_else(|| undeclared(root, steps, span).into())
+    }
+
+    fn func_context(&self) -> FuncContext {
+        FuncContext::new(self.module.dir.clone())
+    }
+}

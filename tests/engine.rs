@@ -1,0 +1,521 @@
+//! Engine tests against the in-process `testing` provider, whose objects
+//! live as files in a store directory: every action, lifecycle option and
+//! the drift cases.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+use tfrs::addrs::{parse_target, Target};
+use tfrs::config;
+use tfrs::diag::SourceMap;
+use tfrs::engine::variables::{input_values, Inputs};
+use tfrs::engine::{Engine, NoHooks, RunOptions};
+use tfrs::plans::{Action, ActionReason, Plan, PlanMode};
+use tfrs::states::State;
+
+struct Fixture {
+    dir: PathBuf,
+    store: PathBuf,
+    state: State,
+}
+
+impl Fixture {
+    fn new(name: &str) -> Fixture {
+        let dir = std::env::temp_dir().join(format!("tfrs-engine-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = dir.join("store");
+        Fixture {
+            dir,
+            store,
+            state: State::new("test-lineage".into()),
+        }
+    }
+
+    fn config(&self, body: &str) {
+        let text = format!(
+            "provider \"testing\" {{\n  store_dir = {:?}\n}}\n\n{body}",
+            self.store.to_string_lossy()
+        );
+        std::fs::write(self.dir.join("main.tf"), text).unwrap();
+    }
+
+    fn plan_with(&self, opts: &RunOptions) -> Result<Plan, String> {
+        let sources = SourceMap::default();
+        let (module, d) = config::load(&self.dir, &sources);
+        if d.has_errors() {
+            return Err(format!("{d:?}"));
+        }
+        let stop = AtomicBool::new(false);
+        let engine = Engine::new(&module, &self.state, opts, &NoHooks, &stop)
+            .map_err(|d| format!("{d:?}"))?;
+        let vars = input_values(
+            &module,
+            &Inputs {
+                args: &[],
+                interactive: false,
+            },
+            &sources,
+        )
+        .map_err(|d| format!("{d:?}"))?;
+        let (plan, d) = engine.plan(&self.state, vars);
+        if d.has_errors() {
+            return Err(d
+                .iter()
+                .map(|x| format!("{}: {}", x.summary, x.detail))
+                .collect::<Vec<_>>()
+                .join("\n"));
+        }
+        Ok(plan)
+    }
+
+    fn plan(&self) -> Result<Plan, String> {
+        self.plan_with(&RunOptions::default())
+    }
+
+    fn apply_with(&mut self, opts: &RunOptions) -> Result<Plan, String> {
+        let plan = self.plan_with(opts)?;
+        let sources = SourceMap::default();
+        let (module, _) = config::load(&self.dir, &sources);
+        let stop = AtomicBool::new(false);
+        let engine = Engine::new(&module, &plan.prior_state, opts, &NoHooks, &stop)
+            .map_err(|d| format!("{d:?}"))?;
+        let (state, d) = engine.apply(&plan);
+        self.state = state;
+        if d.has_errors() {
+            return Err(d
+                .iter()
+                .map(|x| format!("{}: {}", x.summary, x.detail))
+                .collect::<Vec<_>>()
+                .join("\n"));
+        }
+        Ok(plan)
+    }
+
+    fn apply(&mut self) -> Result<Plan, String> {
+        self.apply_with(&RunOptions::default())
+    }
+
+    fn stored(&self) -> Vec<serde_json::Value> {
+        let mut out = Vec::new();
+        if let Ok(rd) = std::fs::read_dir(&self.store) {
+            for e in rd.flatten() {
+                if e.path().extension().is_some_and(|x| x == "json") {
+                    out.push(
+                        serde_json::from_str(&std::fs::read_to_string(e.path()).unwrap()).unwrap(),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    fn stored_names(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .stored()
+            .iter()
+            .map(|o| o["name"].as_str().unwrap_or("").to_string())
+            .collect();
+        v.sort();
+        v
+    }
+}
+
+fn actions(plan: &Plan) -> Vec<(String, Action)> {
+    plan.changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp)
+        .map(|c| (c.addr.to_string(), c.action))
+        .collect()
+}
+
+#[test]
+fn create_update_replace_delete_cycle() {
+    let mut f = Fixture::new("cycle");
+    f.config(
+        r#"
+resource "testing_object" "a" {
+  name  = "a"
+  value = "one"
+  tags  = { env = "dev" }
+  rule {
+    port = 80
+  }
+  setting {
+    key   = "k"
+    value = "v"
+  }
+}
+
+resource "testing_object" "b" {
+  name  = "b-${testing_object.a.id}"
+  value = testing_object.a.computed_value
+}
+
+output "a_id" {
+  value = testing_object.a.id
+}
+"#,
+    );
+    let plan = f.apply().unwrap();
+    assert_eq!(
+        actions(&plan),
+        vec![
+            ("testing_object.a".into(), Action::Create),
+            ("testing_object.b".into(), Action::Create)
+        ]
+    );
+    assert_eq!(f.stored().len(), 2);
+    assert!(f.state.outputs["a_id"]
+        .value
+        .as_str()
+        .unwrap()
+        .starts_with("obj-"));
+    let b = f.state.resources.iter().find(|r| r.name == "b").unwrap();
+    assert_eq!(
+        b.instances[0].dependencies,
+        vec!["testing_object.a".to_string()]
+    );
+    assert_eq!(b.instances[0].attributes["value"], "computed-a");
+    // The rule block's default came from the schema.
+    let a = f.state.resources.iter().find(|r| r.name == "a").unwrap();
+    assert_eq!(a.instances[0].attributes["rule"][0]["protocol"], "tcp");
+
+    // Converged: nothing to do.
+    assert!(actions(&f.plan().unwrap()).is_empty());
+
+    // In-place update.
+    let text = std::fs::read_to_string(f.dir.join("main.tf"))
+        .unwrap()
+        .replace("\"one\"", "\"two\"");
+    std::fs::write(f.dir.join("main.tf"), text).unwrap();
+    let plan = f.apply().unwrap();
+    assert_eq!(
+        actions(&plan),
+        vec![("testing_object.a".into(), Action::Update)]
+    );
+    assert!(actions(&f.plan().unwrap()).is_empty());
+
+    // A force-new attribute changes: replacement, and b follows (its name
+    // depends on a's id).
+    let text = std::fs::read_to_string(f.dir.join("main.tf"))
+        .unwrap()
+        .replace("name  = \"a\"", "name  = \"a2\"");
+    std::fs::write(f.dir.join("main.tf"), text).unwrap();
+    let plan = f.plan().unwrap();
+    let a = plan
+        .changes
+        .iter()
+        .find(|c| c.addr.to_string() == "testing_object.a")
+        .unwrap();
+    assert_eq!(a.action, Action::DeleteThenCreate);
+    assert_eq!(a.reason, Some(ActionReason::ReplaceBecauseCannotUpdate));
+    assert_eq!(a.replace_paths[0].to_string(), "name");
+    f.apply().unwrap();
+    assert_eq!(f.stored().len(), 2);
+    assert!(actions(&f.plan().unwrap()).is_empty());
+
+    // Removing b from the configuration deletes it.
+    let text = std::fs::read_to_string(f.dir.join("main.tf")).unwrap();
+    let cut = text.find("resource \"testing_object\" \"b\"").unwrap();
+    let end = text[cut..].find("}\n").unwrap() + cut + 2;
+    std::fs::write(
+        f.dir.join("main.tf"),
+        format!("{}{}", &text[..cut], &text[end..]),
+    )
+    .unwrap();
+    let plan = f.apply().unwrap();
+    assert_eq!(
+        actions(&plan),
+        vec![("testing_object.b".into(), Action::Delete)]
+    );
+    assert_eq!(
+        plan.changes
+            .iter()
+            .find(|c| c.action == Action::Delete)
+            .unwrap()
+            .reason,
+        Some(ActionReason::DeleteBecauseNoResourceConfig)
+    );
+    assert_eq!(f.stored_names(), vec!["a2"]);
+
+    // Destroy mode removes everything, and the outputs.
+    let plan = f
+        .apply_with(&RunOptions {
+            mode: PlanMode::Destroy,
+            ..RunOptions::default()
+        })
+        .unwrap();
+    assert_eq!(
+        actions(&plan),
+        vec![("testing_object.a".into(), Action::Delete)]
+    );
+    assert!(f.stored().is_empty());
+    assert!(f.state.resources.is_empty());
+    assert!(f.state.outputs.is_empty());
+}
+
+#[test]
+fn count_and_for_each_expand_and_shrink() {
+    let mut f = Fixture::new("count");
+    f.config(
+        r#"
+variable "n" {
+  default = 3
+}
+resource "testing_object" "c" {
+  count = var.n
+  name  = "c${count.index}"
+}
+resource "testing_object" "e" {
+  for_each = toset(["x", "y"])
+  name     = "e-${each.key}"
+  value    = testing_object.c[0].name
+}
+"#,
+    );
+    let plan = f.apply().unwrap();
+    assert_eq!(actions(&plan).len(), 5);
+    assert_eq!(f.stored_names(), vec!["c0", "c1", "c2", "e-x", "e-y"]);
+    let c = f.state.resources.iter().find(|r| r.name == "c").unwrap();
+    assert_eq!(c.each.as_deref(), Some("list"));
+    let e = f.state.resources.iter().find(|r| r.name == "e").unwrap();
+    assert_eq!(e.each.as_deref(), Some("map"));
+    assert_eq!(e.instances[0].index_key, Some(serde_json::json!("x")));
+
+    let text = std::fs::read_to_string(f.dir.join("main.tf"))
+        .unwrap()
+        .replace("default = 3", "default = 1");
+    std::fs::write(f.dir.join("main.tf"), text).unwrap();
+    let plan = f.apply().unwrap();
+    let deleted: Vec<_> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .collect();
+    assert_eq!(deleted.len(), 2);
+    assert!(deleted
+        .iter()
+        .all(|c| c.reason == Some(ActionReason::DeleteBecauseCountIndex)));
+    assert_eq!(f.stored_names(), vec!["c0", "e-x", "e-y"]);
+}
+
+#[test]
+fn drift_is_detected_and_repaired() {
+    let mut f = Fixture::new("drift");
+    f.config("resource \"testing_object\" \"d\" {\n  name = \"d\"\n}\n");
+    f.apply().unwrap();
+    // Deleted behind tfrs's back.
+    for e in std::fs::read_dir(&f.store).unwrap().flatten() {
+        std::fs::remove_file(e.path()).unwrap();
+    }
+    let plan = f.plan().unwrap();
+    assert_eq!(plan.drift.len(), 1);
+    assert_eq!(plan.drift[0].action, Action::Delete);
+    assert_eq!(
+        actions(&plan),
+        vec![("testing_object.d".into(), Action::Create)]
+    );
+    f.apply().unwrap();
+    assert_eq!(f.stored_names(), vec!["d"]);
+
+    // Changed behind tfrs's back: the plan puts it back.
+    let file = std::fs::read_dir(&f.store)
+        .unwrap()
+        .flatten()
+        .next()
+        .unwrap()
+        .path();
+    let mut obj: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    obj["value"] = serde_json::json!("changed");
+    std::fs::write(&file, obj.to_string()).unwrap();
+    let plan = f.plan().unwrap();
+    assert_eq!(plan.drift.len(), 1);
+    assert_eq!(
+        actions(&plan),
+        vec![("testing_object.d".into(), Action::Update)]
+    );
+
+    // -refresh=false does not look.
+    let plan = f
+        .plan_with(&RunOptions {
+            refresh: false,
+            ..RunOptions::default()
+        })
+        .unwrap();
+    assert!(plan.drift.is_empty());
+    assert!(actions(&plan).is_empty());
+}
+
+#[test]
+fn failed_create_is_tainted_and_replaced_next_time() {
+    let mut f = Fixture::new("taint");
+    f.config("resource \"testing_object\" \"t\" {\n  name           = \"t\"\n  fail_on_create = true\n}\n");
+    let err = f.apply().unwrap_err();
+    assert!(err.contains("Create failed"), "{err}");
+    // The object exists, so it is in state, tainted.
+    assert_eq!(f.stored().len(), 1);
+    let t = &f.state.resources[0].instances[0];
+    assert_eq!(t.status.as_deref(), Some("tainted"));
+    let text = std::fs::read_to_string(f.dir.join("main.tf"))
+        .unwrap()
+        .replace("fail_on_create = true", "fail_on_create = false");
+    std::fs::write(f.dir.join("main.tf"), text).unwrap();
+    let plan = f.plan().unwrap();
+    let c = &plan.changes[0];
+    assert_eq!(c.action, Action::DeleteThenCreate);
+    assert_eq!(c.reason, Some(ActionReason::ReplaceBecauseTainted));
+    f.apply().unwrap();
+    assert_eq!(f.stored().len(), 1);
+    assert!(f.state.resources[0].instances[0].status.is_none());
+}
+
+#[test]
+fn lifecycle_options() {
+    let mut f = Fixture::new("lifecycle");
+    f.config(
+        r#"
+resource "testing_object" "keep" {
+  name = "keep"
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+resource "testing_object" "cbd" {
+  name  = "cbd"
+  value = "v1"
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+resource "testing_object" "ign" {
+  name  = "ign"
+  value = "first"
+  lifecycle {
+    ignore_changes = [value]
+  }
+}
+"#,
+    );
+    f.apply().unwrap();
+    let text = std::fs::read_to_string(f.dir.join("main.tf"))
+        .unwrap()
+        .replace("name = \"keep\"", "name = \"keep2\"")
+        .replace("\"first\"", "\"second\"");
+    std::fs::write(f.dir.join("main.tf"), text).unwrap();
+    let err = f.plan().unwrap_err();
+    assert!(err.contains("Instance cannot be destroyed"), "{err}");
+
+    let text = std::fs::read_to_string(f.dir.join("main.tf"))
+        .unwrap()
+        .replace("name = \"keep2\"", "name = \"keep\"")
+        .replace("name  = \"cbd\"", "name  = \"cbd2\"");
+    std::fs::write(f.dir.join("main.tf"), text).unwrap();
+    let plan = f.apply().unwrap();
+    // ignore_changes: the value change is not planned.
+    assert_eq!(
+        actions(&plan),
+        vec![("testing_object.cbd".into(), Action::CreateThenDelete)]
+    );
+    assert_eq!(f.stored_names(), vec!["cbd2", "ign", "keep"]);
+    assert!(f
+        .state
+        .resources
+        .iter()
+        .all(|r| r.instances.iter().all(|i| i.deposed.is_none())));
+
+    // -replace forces a replacement.
+    let plan = f
+        .apply_with(&RunOptions {
+            replace: vec![match parse_target("testing_object.ign").unwrap() {
+                Target::Resource(r) => r.instance(tfrs::addrs::InstanceKey::None),
+                _ => unreachable!(),
+            }],
+            ..RunOptions::default()
+        })
+        .unwrap();
+    assert_eq!(
+        plan.changes
+            .iter()
+            .find(|c| c.addr.to_string() == "testing_object.ign")
+            .unwrap()
+            .reason,
+        Some(ActionReason::ReplaceByRequest)
+    );
+}
+
+#[test]
+fn targets_limit_the_plan() {
+    let mut f = Fixture::new("target");
+    f.config("resource \"testing_object\" \"x\" {\n  name = \"x\"\n}\nresource \"testing_object\" \"y\" {\n  name = \"y\"\n}\n");
+    let plan = f
+        .apply_with(&RunOptions {
+            targets: vec![parse_target("testing_object.x").unwrap()],
+            ..RunOptions::default()
+        })
+        .unwrap();
+    assert_eq!(
+        actions(&plan),
+        vec![("testing_object.x".into(), Action::Create)]
+    );
+    assert_eq!(f.stored_names(), vec!["x"]);
+}
+
+#[test]
+fn data_sources_read_at_plan_or_during_apply() {
+    let mut f = Fixture::new("data");
+    f.config(
+        r#"
+resource "testing_object" "src" {
+  name  = "src"
+  value = "hello"
+}
+data "testing_lookup" "l" {
+  name = testing_object.src.name
+  depends_on = [testing_object.src]
+}
+resource "testing_object" "dst" {
+  name  = "dst"
+  value = data.testing_lookup.l.value
+}
+"#,
+    );
+    let plan = f.plan().unwrap();
+    let read = plan
+        .changes
+        .iter()
+        .find(|c| c.addr.to_string() == "data.testing_lookup.l")
+        .unwrap();
+    assert_eq!(read.action, Action::Read);
+    assert_eq!(
+        read.reason,
+        Some(ActionReason::ReadBecauseDependencyPending)
+    );
+    f.apply().unwrap();
+    let dst = f.state.resources.iter().find(|r| r.name == "dst").unwrap();
+    assert_eq!(dst.instances[0].attributes["value"], "hello");
+    // Converged: the data source is read while planning now.
+    assert!(actions(&f.plan().unwrap()).is_empty());
+}
+
+#[test]
+fn errors_name_the_problem() {
+    let f = Fixture::new("errors");
+    f.config("resource \"testing_object\" \"x\" {\n  nam = \"x\"\n}\nresource \"testing_nothing\" \"y\" {\n}\n");
+    let err = f.plan().unwrap_err();
+    assert!(err.contains("Invalid resource type"), "{err}");
+    let f = Fixture::new("errors2");
+    f.config("resource \"testing_object\" \"x\" {\n  nam = \"x\"\n}\n");
+    let err = f.plan().unwrap_err();
+    assert!(err.contains("Did you mean \"name\"?"), "{err}");
+    assert!(err.contains("Missing required argument"), "{err}");
+    let f = Fixture::new("errors3");
+    std::fs::write(
+        f.dir.join("main.tf"),
+        "resource \"nosuch_thing\" \"x\" {}\n",
+    )
+    .unwrap();
+    let err = f.plan().unwrap_err();
+    assert!(err.contains("Unknown provider"), "{err}");
+    let _ = Path::new(".");
+}
