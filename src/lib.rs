@@ -1,6 +1,7 @@
 //! tfrs: a Terraform-compatible runner. See ARCHITECTURE.md for the map.
 
 pub mod addrs;
+pub mod backend;
 pub mod command;
 pub mod config;
 pub mod diag;
@@ -11,3 +12,4 @@ pub mod plans;
 pub mod states;
 pub mod syntax;
 pub mod util;
+pub mod views;

@@ -12,3 +12,12 @@ pub fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
     }
     best.map(|(c, _)| c)
 }
+
+/// HCL's and Terraform's `nameSuggestion`: the first candidate, in order,
+/// within two edits of `name`.
+pub fn name_suggestion<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .find(|c| strsim::levenshtein(name, c) < 3)
+        .copied()
+}

@@ -2,12 +2,13 @@
 //!
 //! testdata/console/golden.jsonl holds what the reference terraform v1.11.4
 //! printed for each expression of testdata/console/cases.txt (recorded by
-//! testdata/console/record.py, one expression a run). This test runs
-//! `tfrs console` on each expression and compares: the rendering when
-//! terraform succeeded, the failure (and the error's summary line) when it
-//! failed. Expressions listed in known_differences.txt are tracked, not
-//! failed; any other difference fails the test, and so does a listed one
-//! that now agrees (so the list only shrinks).
+//! testdata/console/record.py, one expression a run, with `-no-color`).
+//! This test runs `tfrs console -no-color` on each expression and compares
+//! stdout, stderr and the exit status, byte for byte: the rendering when
+//! terraform succeeded, the whole error output when it failed.
+//! Expressions listed in known_differences.txt are tracked, not failed; any
+//! other difference fails the test, and so does a listed one that now
+//! agrees (so the list only shrinks).
 //!
 //! `live_reference_agrees_with_golden` re-runs a sample through the real
 //! terraform when it is on PATH, so the golden file cannot go stale; it
@@ -47,9 +48,10 @@ fn load_cases() -> Vec<Case> {
         .collect()
 }
 
-fn run_console(bin: &Path, dir: &Path, expr: &str) -> (i32, String, String) {
+fn run_console(bin: &Path, dir: &Path, expr: &str, args: &[&str]) -> (i32, String, String) {
     let mut child = Command::new(bin)
         .arg("console")
+        .args(args)
         .current_dir(dir)
         .env("TF_CLI_CONFIG_FILE", "/dev/null")
         .stdin(Stdio::piped())
@@ -112,6 +114,18 @@ fn compare(case: &Case, got: &(i32, String, String)) -> Result<(), String> {
             "terraform failed with {want:?}, tfrs with {have:?}"
         ));
     }
+    if *stderr != case.stderr {
+        return Err(format!(
+            "terraform printed {:?} on stderr, tfrs {:?}",
+            case.stderr, stderr
+        ));
+    }
+    if stdout != &case.stdout {
+        return Err(format!(
+            "terraform printed {:?} on stdout, tfrs {:?}",
+            case.stdout, stdout
+        ));
+    }
     Ok(())
 }
 
@@ -138,7 +152,7 @@ fn console_matches_terraform_golden() {
                 s.spawn(move || {
                     chunk
                         .iter()
-                        .map(|c| compare(c, &run_console(bin, dir, &c.expr)))
+                        .map(|c| compare(c, &run_console(bin, dir, &c.expr, &["-no-color"])))
                         .collect::<Vec<_>>()
                 })
             })
@@ -221,11 +235,11 @@ fn live_reference_agrees_with_golden() {
     let dir = tempdir();
     // Every 25th case: enough to notice a stale golden file, cheap to run.
     for case in cases.iter().step_by(25) {
-        let got = run_console(Path::new("terraform"), &dir, &case.expr);
-        let (code, stdout, _) = &got;
+        let got = run_console(Path::new("terraform"), &dir, &case.expr, &["-no-color"]);
+        let (code, stdout, stderr) = &got;
         assert_eq!(
-            (*code == 0, stdout.as_str()),
-            (case.exit == 0, case.stdout.as_str()),
+            (*code == 0, stdout.as_str(), stderr.as_str()),
+            (case.exit == 0, case.stdout.as_str(), case.stderr.as_str()),
             "terraform console no longer prints the recorded result for {:?}",
             case.expr
         );

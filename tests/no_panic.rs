@@ -3,8 +3,17 @@
 //! diagnostics.
 
 use proptest::prelude::*;
+use tfrs::diag::{render_styled, Diagnostics, SourceMap, Style};
 use tfrs::lang::eval::{EmptyScope, Evaluator};
-use tfrs::syntax::parser::{parse_expression, parse_file};
+use tfrs::syntax::parser::{parse_expression, parse_file, parse_template};
+
+/// Renders diagnostics in both styles (which must not panic either).
+fn render_all(diags: &Diagnostics, sources: &SourceMap) {
+    for d in diags.iter() {
+        let _ = render_styled(d, sources, Style::Plain);
+        let _ = render_styled(d, sources, Style::Boxed);
+    }
+}
 
 /// Fragments that make random input look like HCL often enough to reach
 /// deep into the parser and evaluator.
@@ -83,6 +92,21 @@ const FRAGMENTS: &[&str] = &[
     "variable \"v\" {",
     "é",
     "\t",
+    "\r",
+    "\\u12",
+    "\\U0001F600",
+    "&",
+    "`",
+    "'",
+    ";",
+    "**",
+    "core::",
+    "provider::p::",
+    "type(",
+    "templatestring(",
+    "[*].a[*]",
+    "%{ for x in [1] }",
+    "e\u{301}",
 ];
 
 fn hclish() -> impl Strategy<Value = String> {
@@ -94,11 +118,20 @@ proptest! {
 
     #[test]
     fn parse_and_evaluate_never_panic(src in hclish()) {
-        let _ = parse_file(&src, 0, "fuzz.tf");
-        let (expr, _) = parse_expression(&src, 0);
+        let sources = SourceMap::default();
+        let file = sources.add("fuzz.tf", src.clone());
+        let (_, diags) = parse_file(&src, file, "fuzz.tf");
+        render_all(&diags, &sources);
+        let _ = parse_template(&src, file);
+        let (expr, diags) = parse_expression(&src, file);
+        render_all(&diags, &sources);
         if let Some(e) = expr {
             let scope = EmptyScope { base_dir: std::path::PathBuf::from(".") };
             let _ = Evaluator::new(&scope).eval(&e);
+            let mut console = Evaluator::new(&scope).console().with_sources(sources.clone());
+            if let Err(d) = console.eval(&e) {
+                render_all(&d, &sources);
+            }
         }
     }
 

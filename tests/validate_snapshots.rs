@@ -1,7 +1,9 @@
 //! Snapshot tests of `tfrs validate`: the configurations written after the
 //! user's originals validate; each broken configuration in testdata/invalid
 //! fails with exactly the diagnostics the reference terraform printed
-//! (`expected.txt`, or `expected-alt.txt` where terraform's order varies).
+//! (`expected.txt`, or `expected-alt.txt` where terraform's order varies;
+//! `tfrs-expected.txt`, where present, is what tfrs prints instead, where it
+//! deliberately differs).
 //! Cases listed in testdata/invalid/known_differences.txt are tracked, not
 //! failed, and must leave the list once they agree.
 
@@ -75,7 +77,15 @@ fn broken_configurations_match_terraform() {
         if !known.contains(&name) {
             assert_ne!(code, 0, "{name}: validate succeeded: {stdout}");
         }
-        let expected: Vec<String> = ["expected.txt", "expected-alt.txt"]
+        // Where tfrs deliberately says something else than terraform (its
+        // built-in providers, its offline modules), tfrs-expected.txt holds
+        // what tfrs must print instead.
+        let files: &[&str] = if dir.join("tfrs-expected.txt").is_file() {
+            &["tfrs-expected.txt"]
+        } else {
+            &["expected.txt", "expected-alt.txt"]
+        };
+        let expected: Vec<String> = files
             .iter()
             .filter_map(|f| std::fs::read_to_string(dir.join(f)).ok())
             .collect();

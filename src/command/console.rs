@@ -1,13 +1,24 @@
 //! `tfrs console`: evaluates expressions read from standard input, one a
-//! line, and prints each result as `terraform console` renders it.
+//! line, as `terraform console` does with piped input: each line is
+//! evaluated, the first error stops the run, and the last result is printed.
 
 use super::flags::{self, Kind};
-use crate::diag::{Diagnostics, SourceMap};
+use crate::diag::{render_styled, Diagnostic, Diagnostics, SourceMap, Style};
 use crate::lang::eval::{EmptyScope, Evaluator};
-use crate::lang::repl::{format_type, format_value};
-use crate::syntax::ast::ExprKind;
-use crate::syntax::parser::parse_expression;
+use crate::lang::repl::{as_type_value, format_value};
+use crate::syntax::parser::parse_expression_in;
 use std::io::{BufRead, Write};
+
+const HELP_TEXT: &str =
+    "The Terraform console allows you to experiment with Terraform interpolations.
+You may access resources in the state (if you have one) just as you would
+from a configuration. For example: \"aws_instance.foo.id\" would evaluate
+to the ID of \"aws_instance.foo\" if it exists in your state.
+
+Type in the interpolation to test and hit <enter> to see the result.
+
+To exit the console, type \"exit\" and hit <enter>, or use Control-C or
+Control-D.";
 
 pub fn run(args: &[String]) -> i32 {
     let parsed = match flags::parse(
@@ -17,6 +28,7 @@ pub fn run(args: &[String]) -> i32 {
             ("var-file", Kind::Value),
             ("state", Kind::Value),
             ("plan", Kind::Bool),
+            ("no-color", Kind::Bool),
         ],
     ) {
         Ok(p) => p,
@@ -31,41 +43,68 @@ pub fn run(args: &[String]) -> i32 {
         base_dir: std::path::PathBuf::from("."),
     };
     let stdin = std::io::stdin();
-    let mut failed = false;
-    let mut out = std::io::stdout().lock();
+    let mut last = String::new();
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
-        if line.trim().is_empty() {
-            continue;
+        let line = line.trim();
+        match line {
+            "" => {
+                last.clear();
+                continue;
+            }
+            "exit" => return 0,
+            "help" => {
+                last = HELP_TEXT.to_string();
+                continue;
+            }
+            _ => {}
         }
-        let file = sources.add("<console-input>", line.clone());
-        let (expr, diags) = parse_expression(&line, file);
-        let Some(expr) = expr.filter(|_| !diags.has_errors()) else {
-            failed |= super::print_diagnostics_styled(&diags, &sources, style);
-            continue;
-        };
-        let mut ev = Evaluator::new(&scope);
-        // `type()` exists only in the console: it renders the type itself.
-        let result = match &expr.kind {
-            ExprKind::Call { name, args, .. } if name == "type" && args.len() == 1 => {
-                ev.eval(&args[0]).map(|v| format_type(&v.ty(), 0))
-            }
-            _ => ev.eval(&expr).map(|v| format_value(&v, 0)),
-        };
-        match result {
-            Ok(text) => {
-                let _ = writeln!(out, "{text}");
-            }
+        match evaluate(line, &scope, &sources) {
+            Ok(text) => last = text,
             Err(diags) => {
-                let _ = out.flush();
-                failed |= super::print_diagnostics_styled(&diags, &sources, style);
+                print_diagnostics(diags, &sources, style);
+                return 1;
             }
         }
     }
-    let _ = Diagnostics::new();
-    if failed {
-        1
-    } else {
-        0
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{last}");
+    0
+}
+
+/// Evaluates one line as the console does, returning its rendering.
+fn evaluate(line: &str, scope: &EmptyScope, sources: &SourceMap) -> Result<String, Diagnostics> {
+    let file = sources.add("<console-input>", line.to_string());
+    let (expr, diags) = parse_expression_in(line, file, "<console-input>");
+    let Some(expr) = expr.filter(|_| !diags.has_errors()) else {
+        return Err(diags);
+    };
+    let mut ev = Evaluator::new(scope)
+        .console()
+        .with_sources(sources.clone());
+    let v = ev.eval(&expr)?;
+    // Values computed from the console-only `type` function carry its mark:
+    // the type itself is printed, and anything built from it is an error.
+    if ev.used_type() && v.contains_sensitive() {
+        let (raw, _) = v.unmark_deep();
+        return match as_type_value(&raw) {
+            Some(t) => Ok(t.to_string()),
+            None => Err(Diagnostic::error(
+                "Invalid use of type function",
+                "The console-only \"type\" function cannot be used as part of an expression.",
+            )
+            .into()),
+        };
+    }
+    Ok(format_value(&v, 0))
+}
+
+/// Prints diagnostics as the console does: sorted, through Terraform's old
+/// UI, which ends each message with one more newline (in both styles).
+fn print_diagnostics(mut diags: Diagnostics, sources: &SourceMap, style: Style) {
+    crate::diag::sort(&mut diags, sources);
+    let mut err = std::io::stderr().lock();
+    for d in diags.iter() {
+        let _ = writeln!(err, "{}", render_styled(d, sources, style));
     }
 }

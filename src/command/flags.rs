@@ -14,6 +14,9 @@ pub enum Kind {
 #[derive(Debug, Default)]
 pub struct Parsed {
     values: BTreeMap<String, Vec<String>>,
+    /// Every flag with its value, in command-line order (`-var` and
+    /// `-var-file` take effect in that order).
+    pub ordered: Vec<(String, String)>,
     pub positional: Vec<String>,
 }
 
@@ -80,6 +83,7 @@ pub fn parse(args: &[String], spec: &[(&str, Kind)]) -> Result<Parsed, String> {
                     .ok_or_else(|| format!("flag needs an argument: -{name}"))?
             }
         };
+        out.ordered.push((name.to_string(), value.clone()));
         out.values.entry(name.to_string()).or_default().push(value);
         i += 1;
     }

@@ -4,9 +4,8 @@
 //! [`crate::format`].
 
 use super::flags::{self, Kind};
-use crate::diag::{render, Diagnostic, Diagnostics, SourceMap};
+use crate::diag::{render_styled, Diagnostic, Diagnostics, SourceMap, Style};
 use crate::format::format_source;
-use crate::syntax::lexer::{lex, TokenKind};
 use crate::syntax::parser::parse_file;
 use std::io::{Read, Write};
 use std::path::{Component, Path, PathBuf};
@@ -330,88 +329,20 @@ impl Fmt {
     fn show_diagnostics(&self, diags: &Diagnostics) {
         let mut err = std::io::stderr().lock();
         for d in diags.iter() {
-            let boxed = render(d, &self.sources);
-            if self.color {
-                let _ = write!(err, "{boxed}");
-                let _ = writeln!(err);
+            // Terraform's old UI ends each message with one more newline.
+            let style = if self.color {
+                Style::Boxed
             } else {
-                let _ = write!(err, "{}", plain(d, &boxed));
-            }
+                Style::Plain
+            };
+            let _ = writeln!(err, "{}", render_styled(d, &self.sources, style));
         }
     }
 }
 
 /// Parses `text` for its syntax errors only.
-///
-/// Our lexer includes the newline that ends a heredoc's closing marker in the
-/// marker token, and the parser then misses the newline that ends the
-/// attribute; so the check parses a copy with a blank line after each
-/// closing marker, and maps the diagnostics back onto the original text.
 fn syntax_check(text: &str, id: u32, path: &str) -> Diagnostics {
-    let bom = if text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
-    } else {
-        0
-    };
-    let body = &text[bom..];
-    let (toks, _) = lex(body);
-    let inserts: Vec<usize> = toks
-        .iter()
-        .filter(|t| t.kind == TokenKind::CHeredoc && body[t.lo..t.hi].ends_with('\n'))
-        .map(|t| t.hi)
-        .collect();
-    if inserts.is_empty() {
-        let (_, mut diags) = parse_file(body, id, path);
-        shift_spans(&mut diags, |o| o + bom);
-        return diags;
-    }
-    let mut src = String::with_capacity(body.len() + inserts.len());
-    let mut at = 0;
-    for &i in &inserts {
-        src.push_str(&body[at..i]);
-        src.push('\n');
-        at = i;
-    }
-    src.push_str(&body[at..]);
-    let (_, mut diags) = parse_file(&src, id, path);
-    shift_spans(&mut diags, |o| {
-        // Offsets in the copy back to offsets in `text`.
-        let before = inserts
-            .iter()
-            .enumerate()
-            .take_while(|(k, &i)| i + k < o)
-            .count();
-        o - before + bom
-    });
-    diags
-}
-
-fn shift_spans(diags: &mut Diagnostics, map: impl Fn(usize) -> usize) {
-    for d in diags.0.iter_mut() {
-        if let Some(s) = d.subject.as_mut() {
-            s.lo = map(s.lo as usize) as u32;
-            s.hi = map(s.hi as usize) as u32;
-        }
-    }
-}
-
-/// Terraform's diagnostic format without color: the boxed form without its
-/// box, set off by blank lines.
-fn plain(d: &Diagnostic, boxed: &str) -> String {
-    let mut out = String::from("\n");
-    for line in boxed.lines() {
-        if line == "╷" || line == "╵" {
-            continue;
-        }
-        let line = line.strip_prefix('│').unwrap_or(line);
-        out.push_str(line.strip_prefix(' ').unwrap_or(line));
-        out.push('\n');
-    }
-    if d.detail.is_empty() {
-        out.push('\n');
-    }
-    out.push('\n');
-    out
+    parse_file(text, id, path).1
 }
 
 /// Runs `diff -u` as Terraform does, labelling the sides `old/PATH` and

@@ -2,10 +2,16 @@
 //! command. This is the edge where typed errors become diagnostics printed
 //! to the terminal.
 
+mod apply;
 mod console;
 pub mod flags;
 mod fmt;
+mod force_unlock;
+mod init;
+mod output;
+pub mod state;
 pub mod validate;
+mod workspace;
 pub use validate::validate_dir;
 
 use crate::diag::{render_styled, Diagnostics, SourceMap, Style};
@@ -101,6 +107,12 @@ pub fn run(args: Vec<String>) -> i32 {
         "console" => console::run(&cmd_args),
         "validate" => validate::run(&cmd_args),
         "fmt" => fmt::run(&cmd_args),
+        "init" => init::run(&cmd_args),
+        "plan" | "apply" | "destroy" | "refresh" => apply::run(&command, &cmd_args),
+        "state" => state::run(&cmd_args),
+        "workspace" => workspace::run(&cmd_args),
+        "output" => output::run(&cmd_args),
+        "force-unlock" => force_unlock::run(&cmd_args),
         other => {
             eprintln!("tfrs has no command named {other:?}. To see all of tfrs's top-level commands, run:\n  tfrs -help\n");
             1

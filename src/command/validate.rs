@@ -94,16 +94,21 @@ pub fn diagnostic_json(d: &Diagnostic, sources: &SourceMap) -> serde_json::Value
                 "start": {"line": l1, "column": c1, "byte": span.lo},
                 "end": {"line": l2, "column": c2, "byte": span.hi},
             });
-            let line_start = span.lo as usize - (c1 - 1).min(span.lo as usize);
-            let code = file.line_text(l1);
-            v["snippet"] = json!({
-                "context": d.context,
-                "code": code,
-                "start_line": l1,
-                "highlight_start_offset": span.lo as usize - line_start,
-                "highlight_end_offset": (span.hi as usize - line_start).min(code.len()),
-                "values": [],
-            });
+            if let Some((start_line, code, start, end)) = crate::diag::snippet(d, sources) {
+                let values: Vec<serde_json::Value> = d
+                    .values()
+                    .iter()
+                    .map(|(t, s)| json!({"traversal": t, "statement": s}))
+                    .collect();
+                v["snippet"] = json!({
+                    "context": d.context,
+                    "code": code,
+                    "start_line": start_line,
+                    "highlight_start_offset": start,
+                    "highlight_end_offset": end,
+                    "values": values,
+                });
+            }
         }
     }
     v

@@ -58,11 +58,7 @@ pub struct Output {
     pub span: Span,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Mode {
-    Managed,
-    Data,
-}
+pub use crate::addrs::Mode;
 
 #[derive(Debug, Clone, Default)]
 pub struct Lifecycle {
@@ -156,17 +152,16 @@ pub struct Module {
 }
 
 impl Module {
-    /// The innermost block around `span`, as Terraform names it in
-    /// diagnostics (`resource "aws_s3_bucket" "site"`).
+    /// The block around `span`, as Terraform names it in diagnostics
+    /// (`resource "aws_s3_bucket" "site"`): HCL's `ContextString`, the
+    /// top-level block whose range holds the byte before the subject.
     pub fn context_of(&self, span: Span) -> Option<String> {
-        // Terraform names the top-level block whose body holds the subject;
-        // a subject in a block's header has no context.
         let file = self.files.iter().find(|f| f.id == span.file)?;
+        let at = span.lo.checked_sub(1)?;
         file.body
             .blocks
             .iter()
-            .find(|b| b.body.span.lo <= span.lo && span.hi <= b.body.span.hi.max(b.span.hi))
-            .filter(|b| span.lo >= b.body.span.lo)
+            .find(|b| b.span.lo <= at && at < b.span.hi)
             .map(Block::header)
     }
 

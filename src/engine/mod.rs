@@ -33,9 +33,23 @@ use tfrs_provider::provider::{has_errors, ApplyRequest, BuiltinProvider, PlanReq
 use tfrs_provider::{AttrPath, Provider, Schema, Type, Value};
 use walk::{find_cycle, walk, Outcome};
 
-/// Every provider built into tfrs.
+static EXTRA_PROVIDERS: std::sync::OnceLock<Vec<&'static BuiltinProvider>> =
+    std::sync::OnceLock::new();
+
+/// Registers providers beyond the SDK-free ones of `tfrs-builtin`; the
+/// `tfrs` binary registers the AWS provider this way, so that the library
+/// (and its tests) need not link the AWS SDK.
+pub fn register_providers(providers: Vec<&'static BuiltinProvider>) {
+    let _ = EXTRA_PROVIDERS.set(providers);
+}
+
+/// Every provider built into this program.
 pub fn builtin_providers() -> Vec<&'static BuiltinProvider> {
-    tfrs_builtin::PROVIDERS.iter().collect()
+    let mut all: Vec<&'static BuiltinProvider> = tfrs_builtin::PROVIDERS.iter().collect();
+    if let Some(extra) = EXTRA_PROVIDERS.get() {
+        all.extend(extra.iter().copied());
+    }
+    all
 }
 
 pub struct RunOptions {
@@ -622,8 +636,11 @@ impl<'e, 'a> Run<'e, 'a> {
         }
     }
 
-    fn persist(&self, state: &State) {
-        self.engine.hooks.state_changed(state);
+    /// Persists the newest state. The state lock is held while writing, so
+    /// that an older snapshot can never overwrite a newer one.
+    fn persist_current(&self) {
+        let state = self.state.lock().expect("state lock");
+        self.engine.hooks.state_changed(&state);
     }
 
     /// Nodes outside `-target`: their values come from the state as it is.
@@ -1479,8 +1496,7 @@ impl<'e, 'a> Run<'e, 'a> {
                     );
                     match result {
                         Ok(v) => {
-                            let st = self.state.lock().expect("state lock").clone();
-                            self.persist(&st);
+                            self.persist_current();
                             v
                         }
                         Err(d) => {
@@ -1610,9 +1626,8 @@ impl<'e, 'a> Run<'e, 'a> {
             for k in keys {
                 state.set_instance(&addr.instance(k), &provider_addr, None, None);
             }
-            let snapshot = state.clone();
             drop(state);
-            self.persist(&snapshot);
+            self.persist_current();
             return Ok(());
         }
         let placeholder = Resource {
@@ -1719,9 +1734,8 @@ impl<'e, 'a> Run<'e, 'a> {
             })
         };
         state.set_instance(iaddr, ctx.provider_addr, ctx.each, inst);
-        let snapshot = state.clone();
         drop(state);
-        self.persist(&snapshot);
+        self.persist_current();
     }
 
     fn create(
@@ -1842,9 +1856,8 @@ impl<'e, 'a> Run<'e, 'a> {
             Some(key) => state.remove_deposed(iaddr, key),
             None => state.set_instance(iaddr, ctx.provider_addr, None, None),
         }
-        let snapshot = state.clone();
         drop(state);
-        self.persist(&snapshot);
+        self.persist_current();
         Ok(())
     }
 
@@ -1862,9 +1875,8 @@ impl<'e, 'a> Run<'e, 'a> {
         {
             let mut state = self.state.lock().expect("state lock");
             state.add_deposed(iaddr, &deposed_key);
-            let snapshot = state.clone();
             drop(state);
-            self.persist(&snapshot);
+            self.persist_current();
         }
         let new = self.create(ctx, iaddr, config)?;
         self.delete(ctx, iaddr, prior, prior_inst, Some(&deposed_key))?;

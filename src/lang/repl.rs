@@ -135,45 +135,101 @@ fn is_go_printable(c: char) -> bool {
         && !c.is_whitespace()
 }
 
-/// Renders a type as `type()` does in the console.
+/// Renders a type as `type()` does in the console (Terraform's
+/// `repl.typeString`): structural types over several lines, indented by
+/// four spaces a level, and a collection of a structural type with its
+/// element on a line of its own.
 pub fn format_type(t: &Type, indent: usize) -> String {
+    let mut out = String::new();
+    write_type(t, &mut out, indent / 4);
+    out
+}
+
+fn write_type(t: &Type, b: &mut String, mut indent: usize) {
+    let pad = |n: usize| "    ".repeat(n);
     match t {
-        Type::String => "string".into(),
-        Type::Number => "number".into(),
-        Type::Bool => "bool".into(),
-        Type::Dynamic => "dynamic".into(),
-        Type::List(e) => format!("list({})", format_type(e, indent)),
-        Type::Set(e) => format!("set({})", format_type(e, indent)),
-        Type::Map(e) => format!("map({})", format_type(e, indent)),
-        Type::Tuple(ts) => {
-            if ts.is_empty() {
-                return "tuple([])".into();
-            }
-            let mut out = String::from("tuple([\n");
-            for t in ts {
-                out.push_str(&" ".repeat(indent + 4));
-                out.push_str(&format_type(t, indent + 4));
-                out.push_str(",\n");
-            }
-            out.push_str(&" ".repeat(indent));
-            out.push_str("])");
-            out
-        }
+        Type::String => b.push_str("string"),
+        Type::Number => b.push_str("number"),
+        Type::Bool => b.push_str("bool"),
+        Type::Dynamic => b.push_str("dynamic"),
         Type::Object(attrs, _) => {
             if attrs.is_empty() {
-                return "object({})".into();
+                b.push_str("object({})");
+                return;
             }
-            let mut out = String::from("object({\n");
+            b.push_str("object({\n");
+            indent += 1;
             for (k, t) in attrs {
-                out.push_str(&" ".repeat(indent + 4));
-                out.push_str(k);
-                out.push_str(": ");
-                out.push_str(&format_type(t, indent + 4));
-                out.push_str(",\n");
+                b.push_str(&pad(indent));
+                b.push_str(k);
+                b.push_str(": ");
+                write_type(t, b, indent);
+                b.push_str(",\n");
             }
-            out.push_str(&" ".repeat(indent));
-            out.push_str("})");
-            out
+            indent -= 1;
+            b.push_str(&pad(indent));
+            b.push_str("})");
         }
+        Type::Tuple(ts) => {
+            if ts.is_empty() {
+                b.push_str("tuple([])");
+                return;
+            }
+            b.push_str("tuple([\n");
+            indent += 1;
+            for t in ts {
+                b.push_str(&pad(indent));
+                write_type(t, b, indent);
+                b.push_str(",\n");
+            }
+            indent -= 1;
+            b.push_str(&pad(indent));
+            b.push_str("])");
+        }
+        Type::List(e) | Type::Set(e) | Type::Map(e) => {
+            b.push_str(match t {
+                Type::List(_) => "list(",
+                Type::Set(_) => "set(",
+                _ => "map(",
+            });
+            let complex = matches!(**e, Type::Object(..) | Type::Tuple(_));
+            if complex {
+                indent += 1;
+                b.push('\n');
+                b.push_str(&pad(indent));
+            }
+            write_type(e, b, indent);
+            if complex {
+                indent -= 1;
+                b.push_str(",\n");
+                b.push_str(&pad(indent));
+            }
+            b.push(')');
+        }
+    }
+}
+
+/// The attribute under which a type value carries its rendering.
+const TYPE_VALUE_KEY: &str = "\u{0}tfrs-type";
+
+/// The result of the console's `type()` function. Terraform returns a
+/// capsule value with a "type" mark, which taints every value computed from
+/// it; tfrs uses the sensitive mark for that and an object holding the
+/// rendered type as the capsule, so that, as in Terraform, it converts to no
+/// primitive type and any value derived from it stays marked.
+pub fn type_value(rendered: String) -> Value {
+    Value::Object(
+        [(TYPE_VALUE_KEY.to_string(), Value::String(rendered))]
+            .into_iter()
+            .collect(),
+    )
+    .mark()
+}
+
+/// The rendered type, if `v` (unmarked) is a value made by [`type_value`].
+pub fn as_type_value(v: &Value) -> Option<&str> {
+    match v.unmarked() {
+        Value::Object(m) if m.len() == 1 => m.get(TYPE_VALUE_KEY).and_then(Value::as_str),
+        _ => None,
     }
 }

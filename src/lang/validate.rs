@@ -8,7 +8,7 @@ use super::eval::{resolve_builtin_roots, undeclared, Evaluator, Scope};
 use super::funcs::FuncContext;
 use crate::config::{self, Mode, Module};
 use crate::diag::{Diagnostic, Diagnostics, SourceMap, Span};
-use crate::syntax::ast::{Body, Expr, Step};
+use crate::syntax::ast::{Body, Expr, ExprKind, Step};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use tfrs_provider::convert::convert;
@@ -118,7 +118,10 @@ pub fn validate_module(module: &Module, sources: &SourceMap) -> Diagnostics {
             );
             continue;
         }
-        let value = match Evaluator::new(&base).eval(default) {
+        let value = match Evaluator::new(&base)
+            .with_sources(module.sources.clone())
+            .eval(default)
+        {
             Ok(v) => v,
             Err(d) => {
                 diags.extend(d);
@@ -306,21 +309,63 @@ fn normalize(p: &Path) -> std::path::PathBuf {
     out
 }
 
+/// Terraform's `validateDependsOn`: each item must be a reference to a
+/// whole object (nothing after the resource, module output or value it
+/// names), and to something declared.
 fn check_depends_on(items: &[Expr], scope: &ValidateScope, diags: &mut Diagnostics) {
     for e in items {
-        match e.as_traversal() {
-            Some(t) if !matches!(t.root.as_str(), "var" | "local" | "count" | "each" | "path" | "terraform") => {
-                if let Err(d) = scope.resolve(&t.root, &t.steps, t.span) {
-                    diags.extend(d);
+        let Some(t) = e.as_traversal() else {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid expression",
+                    "A single static variable reference is required: only attribute access and indexing with constant keys. No calculations, function calls, template expressions, etc are allowed here.",
+                )
+                .with_subject(e.span),
+            );
+            continue;
+        };
+        let is_attr = |i: usize| matches!(t.steps.get(i), Some(Step::Attr(_)));
+        let is_index = |i: usize| matches!(t.steps.get(i), Some(Step::Index(_)));
+        // How many steps the reference's subject takes.
+        let subject = match t.root.as_str() {
+            "self" => 0,
+            "var" | "local" | "path" | "terraform" | "count" | "each" => 1,
+            "module" => {
+                let mut n = 1;
+                if is_index(n) {
+                    n += 1;
+                }
+                if is_attr(n) {
+                    n += 1;
+                }
+                n
+            }
+            "data" | "resource" | "ephemeral" => 2 + usize::from(is_index(2)),
+            _ => 1 + usize::from(is_index(1)),
+        };
+        if t.steps.len() > subject {
+            // The span of what follows the subject.
+            let mut node = e;
+            for _ in subject..t.steps.len() {
+                if let ExprKind::GetAttr(inner, _) | ExprKind::Index(inner, _) = &node.kind {
+                    node = inner;
                 }
             }
-            _ => diags.push(
+            let span = Span {
+                lo: node.span.hi,
+                ..e.span
+            };
+            diags.push(
                 Diagnostic::error(
                     "Invalid depends_on reference",
                     "References in depends_on must be to a whole object (resource, etc), not to an attribute of an object.",
                 )
-                .with_subject(e.span),
-            ),
+                .with_subject(span),
+            );
+            continue;
+        }
+        if let Err(d) = scope.resolve(&t.root, &t.steps, t.span) {
+            diags.extend(d);
         }
     }
 }
@@ -366,7 +411,9 @@ fn check_body_with_iterator(
         .collect(),
     );
     for a in &body.attributes {
-        let mut ev = Evaluator::new(scope).with_local(iter_name, iter.clone());
+        let mut ev = Evaluator::new(scope)
+            .with_sources(scope.module.sources.clone())
+            .with_local(iter_name, iter.clone());
         if let Err(d) = ev.eval(&a.expr) {
             diags.extend(d);
         }
@@ -377,7 +424,10 @@ fn check_body_with_iterator(
 }
 
 fn check_expr(e: &Expr, scope: &ValidateScope, diags: &mut Diagnostics) {
-    if let Err(d) = Evaluator::new(scope).eval(e) {
+    if let Err(d) = Evaluator::new(scope)
+        .with_sources(scope.module.sources.clone())
+        .eval(e)
+    {
         diags.extend(d);
     }
 }
@@ -457,7 +507,10 @@ fn evaluate_locals(module: &Module, diags: &mut Diagnostics) -> BTreeMap<String,
                 locals: &done,
                 ctx: Context::default(),
             };
-            let v = match Evaluator::new(&scope).eval(&l.expr) {
+            let v = match Evaluator::new(&scope)
+                .with_sources(module.sources.clone())
+                .eval(&l.expr)
+            {
                 Ok(v) => v,
                 Err(d) => {
                     diags.extend(d);

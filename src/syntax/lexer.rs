@@ -1,10 +1,16 @@
-//! The HCL native-syntax scanner.
+//! The HCL native-syntax scanner, after hclsyntax's `scan_tokens.rl`.
 //!
 //! It produces every token, comments and newlines included, because the
 //! formatter (`tfrs fmt`) works on the token stream as Terraform's hclwrite
-//! does; the parser skips what it does not need. The scanner is modal:
-//! quoted templates and heredocs switch to template scanning, and `${`/`%{`
-//! switch back to expression scanning until the matching `}`.
+//! does; the parser skips what it does not need. The scanner is modal, as
+//! HCL's: quoted templates and heredocs switch to template scanning, and
+//! `${`/`%{` switch back to expression scanning until the matching `}`.
+//!
+//! The scanner never fails: what it cannot match becomes an `Invalid` token,
+//! and the problems HCL reports at scan time (`checkInvalidTokens`: invalid
+//! characters, bitwise operators, newlines in quoted strings) are returned
+//! as [`LexError`]s. Unterminated strings and heredocs are left to the
+//! parser, which sees the end of the file where it expects the closer.
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TokenKind {
@@ -18,7 +24,8 @@ pub enum TokenKind {
     CQuote,
     /// `<<EOT` or `<<-EOT`, newline included.
     OHeredoc,
-    /// The closing marker line of a heredoc, newline included.
+    /// The closing marker line of a heredoc, newline included (hclsyntax
+    /// emits that newline as a token of its own).
     CHeredoc,
     Star,
     Slash,
@@ -49,7 +56,10 @@ pub enum TokenKind {
     TemplateSeqEnd,
     /// Literal text of a quoted template, escapes not yet processed.
     QuotedLit,
-    /// Literal text of a heredoc.
+    /// A newline (or a run of them) inside a quoted template, which is an
+    /// error.
+    QuotedNewline,
+    /// Literal text of a heredoc or a bare template.
     StringLit,
     NumberLit,
     Ident,
@@ -57,6 +67,8 @@ pub enum TokenKind {
     Comment,
     Newline,
     Eof,
+    /// Anything the language does not use: a stray character, `&`, `~`, or
+    /// the rest of a heredoc after a lone carriage return.
     Invalid,
 }
 
@@ -76,55 +88,75 @@ pub struct LexError {
 }
 
 enum Mode {
-    /// Expression scanning; the depth of `{` opened inside this mode, and
-    /// whether the mode was entered by `${`/`%{` (so a `}` at depth 0 ends it).
-    Normal {
-        depth: usize,
-        in_template: bool,
-    },
+    /// Expression scanning.
+    Normal,
     Quoted,
     Heredoc {
         marker: String,
+        start_of_line: bool,
     },
+    /// A template file: literal text with sequences.
+    Bare,
 }
 
-pub struct Lexer<'a> {
+struct Lexer<'a> {
     src: &'a str,
     bytes: &'a [u8],
     pos: usize,
     modes: Vec<Mode>,
-    pub tokens: Vec<Token>,
-    pub errors: Vec<LexError>,
-    /// Whether the heredoc scanner is at the start of a line.
-    heredoc_line_start: bool,
+    /// Braces opened in expression mode, and the levels at which a `}`
+    /// returns to the template that opened the sequence (hclsyntax's
+    /// `braces` and `retBraces`).
+    braces: i64,
+    ret_braces: Vec<i64>,
+    tokens: Vec<Token>,
 }
 
+/// Scans a configuration file or expression.
 pub fn lex(src: &str) -> (Vec<Token>, Vec<LexError>) {
+    scan(src, Mode::Normal)
+}
+
+/// Scans a template file (`templatefile`, `templatestring`): literal text
+/// with `${}` and `%{}` sequences, no quotes.
+pub fn lex_template(src: &str) -> (Vec<Token>, Vec<LexError>) {
+    scan(src, Mode::Bare)
+}
+
+fn scan(src: &str, mode: Mode) -> (Vec<Token>, Vec<LexError>) {
     let mut l = Lexer {
         src,
         bytes: src.as_bytes(),
         pos: 0,
-        modes: vec![Mode::Normal {
-            depth: 0,
-            in_template: false,
-        }],
+        modes: vec![mode],
+        braces: 0,
+        ret_braces: Vec::new(),
         tokens: Vec::new(),
-        errors: Vec::new(),
-        heredoc_line_start: false,
     };
+    // hclsyntax skips a byte order mark (counting it in offsets).
+    if src.starts_with('\u{feff}') {
+        l.pos = '\u{feff}'.len_utf8();
+    }
     l.run();
-    (l.tokens, l.errors)
+    let errors = check_invalid_tokens(src, &l.tokens);
+    (l.tokens, errors)
 }
 
-fn is_ident_start(c: char) -> bool {
+/// HCL's identifier characters (an approximation of Unicode's ID_Start and
+/// ID_Continue).
+pub fn is_ident_start(c: char) -> bool {
     c.is_alphabetic() || c == '_'
 }
 
-fn is_ident_continue(c: char) -> bool {
-    c.is_alphanumeric() || c == '_' || c == '-'
+pub fn is_ident_continue(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-' || is_combining_mark(c)
 }
 
-impl<'a> Lexer<'a> {
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x300..=0x36f | 0x1ab0..=0x1aff | 0x1dc0..=0x1dff | 0x20d0..=0x20ff | 0xfe20..=0xfe2f)
+}
+
+impl Lexer<'_> {
     fn push(&mut self, kind: TokenKind, lo: usize, hi: usize) {
         self.tokens.push(Token { kind, lo, hi });
     }
@@ -135,40 +167,63 @@ impl<'a> Lexer<'a> {
 
     fn run(&mut self) {
         while self.pos < self.bytes.len() {
-            match self.modes.last() {
-                Some(Mode::Normal { .. }) | None => self.scan_normal(),
-                Some(Mode::Quoted) => self.scan_quoted(),
+            let done = match self.modes.last() {
+                Some(Mode::Normal) | None => {
+                    self.scan_normal();
+                    false
+                }
+                Some(Mode::Quoted) => {
+                    self.scan_quoted();
+                    false
+                }
                 Some(Mode::Heredoc { .. }) => self.scan_heredoc(),
+                Some(Mode::Bare) => self.scan_bare(),
+            };
+            if done {
+                break;
             }
         }
-        match self.modes.last() {
-            Some(Mode::Quoted) => self.errors.push(LexError {
-                lo: self.pos,
-                hi: self.pos,
-                summary: "Unterminated template string",
-                detail: "No closing marker was found for the string.".into(),
-            }),
-            Some(Mode::Heredoc { marker }) => {
-                let marker = marker.clone();
-                self.errors.push(LexError {
-                    lo: self.pos,
-                    hi: self.pos,
-                    summary: "Unterminated template string",
-                    detail: format!(
-                        "No closing marker was found for the string.\n\nThe heredoc is closed by a line containing only {marker:?}."
-                    ),
-                })
-            }
-            _ => {}
+        self.push(TokenKind::Eof, self.bytes.len(), self.bytes.len());
+    }
+
+    /// Enters an interpolation or directive: expression scanning until the
+    /// matching `}`.
+    fn enter_sequence(&mut self, kind: TokenKind) {
+        let start = self.pos;
+        let len = if self.peek(2) == b'~' { 3 } else { 2 };
+        self.push(kind, start, start + len);
+        self.pos += len;
+        self.braces += 1;
+        self.ret_braces.push(self.braces);
+        if let Some(Mode::Heredoc { start_of_line, .. }) = self.modes.last_mut() {
+            *start_of_line = false;
         }
-        self.push(TokenKind::Eof, self.pos, self.pos);
+        self.modes.push(Mode::Normal);
+    }
+
+    /// `}` or `~}`: ends the sequence if it is at the level that opened it.
+    fn close_brace(&mut self, start: usize, len: usize) {
+        if self.ret_braces.last() == Some(&self.braces) {
+            self.push(TokenKind::TemplateSeqEnd, start, start + len);
+            self.braces -= 1;
+            self.ret_braces.pop();
+            self.modes.pop();
+        } else {
+            let kind = if len == 2 {
+                TokenKind::TemplateSeqEnd
+            } else {
+                TokenKind::CBrace
+            };
+            self.push(kind, start, start + len);
+            self.braces -= 1;
+        }
+        self.pos = start + len;
     }
 
     fn scan_normal(&mut self) {
+        use TokenKind::*;
         let start = self.pos;
         let c = self.peek(0);
-        use TokenKind::*;
-        let single = |k| (k, 1);
         let (kind, len) = match c {
             b' ' | b'\t' => {
                 self.pos += 1;
@@ -176,116 +231,65 @@ impl<'a> Lexer<'a> {
             }
             b'\r' if self.peek(1) == b'\n' => (Newline, 2),
             b'\n' => (Newline, 1),
-            b'#' => {
-                self.line_comment(start);
-                return;
-            }
-            b'/' if self.peek(1) == b'/' => {
-                self.line_comment(start);
-                return;
-            }
-            b'/' if self.peek(1) == b'*' => {
-                let end = self.src[start + 2..].find("*/").map(|i| start + 2 + i + 2);
-                match end {
-                    Some(e) => (Comment, e - start),
-                    None => {
-                        self.errors.push(LexError {
-                            lo: start,
-                            hi: self.bytes.len(),
-                            summary: "Unterminated block comment",
-                            detail: "There is no closing marker for this comment.".into(),
-                        });
-                        (Comment, self.bytes.len() - start)
-                    }
-                }
-            }
+            b'#' => (Comment, self.line_comment_len()),
+            b'/' if self.peek(1) == b'/' => (Comment, self.line_comment_len()),
+            b'/' if self.peek(1) == b'*' => match self.src[start + 2..].find("*/") {
+                Some(i) => (Comment, i + 4),
+                // An unterminated block comment is not a comment: the
+                // scanner falls back to the longest token it did match.
+                None => (Slash, 1),
+            },
             b'{' => {
-                if let Some(Mode::Normal { depth, .. }) = self.modes.last_mut() {
-                    *depth += 1;
-                }
-                single(OBrace)
+                self.braces += 1;
+                (OBrace, 1)
             }
-            b'}' => {
-                if let Some(Mode::Normal { depth, in_template }) = self.modes.last_mut() {
-                    if *depth == 0 && *in_template {
-                        self.modes.pop();
-                        self.push(TemplateSeqEnd, start, start + 1);
-                        self.pos += 1;
-                        return;
-                    }
-                    *depth = depth.saturating_sub(1);
-                }
-                single(CBrace)
-            }
-            b'~' if self.peek(1) == b'}' => {
-                if let Some(Mode::Normal {
-                    depth: 0,
-                    in_template: true,
-                }) = self.modes.last()
-                {
-                    self.modes.pop();
-                    self.push(TemplateSeqEnd, start, start + 2);
-                    self.pos += 2;
-                    return;
-                }
-                (Invalid, 1)
-            }
-            b'[' => single(OBrack),
-            b']' => single(CBrack),
-            b'(' => single(OParen),
-            b')' => single(CParen),
+            b'}' => return self.close_brace(start, 1),
+            b'~' if self.peek(1) == b'}' => return self.close_brace(start, 2),
+            b'[' => (OBrack, 1),
+            b']' => (CBrack, 1),
+            b'(' => (OParen, 1),
+            b')' => (CParen, 1),
             b'"' => {
                 self.push(OQuote, start, start + 1);
                 self.pos += 1;
                 self.modes.push(Mode::Quoted);
                 return;
             }
-            b'<' if self.peek(1) == b'<' => {
-                if self.try_heredoc_open() {
-                    return;
-                }
-                (LessThan, 1)
-            }
-            b'*' => single(Star),
-            b'/' => single(Slash),
-            b'+' => single(Plus),
-            b'-' => single(Minus),
-            b'%' => single(Percent),
+            b'<' if self.peek(1) == b'<' && self.try_heredoc_open() => return,
+            b'*' => (Star, 1),
+            b'/' => (Slash, 1),
+            b'+' => (Plus, 1),
+            b'-' => (Minus, 1),
+            b'%' => (Percent, 1),
             b'=' if self.peek(1) == b'=' => (EqualOp, 2),
             b'=' if self.peek(1) == b'>' => (FatArrow, 2),
-            b'=' => single(Equal),
+            b'=' => (Equal, 1),
             b'!' if self.peek(1) == b'=' => (NotEqual, 2),
-            b'!' => single(Bang),
+            b'!' => (Bang, 1),
             b'<' if self.peek(1) == b'=' => (LessThanEq, 2),
-            b'<' => single(LessThan),
+            b'<' => (LessThan, 1),
             b'>' if self.peek(1) == b'=' => (GreaterThanEq, 2),
-            b'>' => single(GreaterThan),
+            b'>' => (GreaterThan, 1),
             b'&' if self.peek(1) == b'&' => (And, 2),
             b'|' if self.peek(1) == b'|' => (Or, 2),
             b'.' if self.peek(1) == b'.' && self.peek(2) == b'.' => (Ellipsis, 3),
-            b'.' => single(Dot),
-            b',' => single(Comma),
-            b'?' => single(Question),
-            b':' => single(Colon),
+            b'.' => (Dot, 1),
+            b',' => (Comma, 1),
+            b'?' => (Question, 1),
+            b':' => (Colon, 1),
             b'0'..=b'9' => (NumberLit, self.number_len()),
             _ => {
                 let ch = self.src[start..].chars().next().unwrap_or('\0');
                 if is_ident_start(ch) {
                     let len: usize = self.src[start..]
                         .chars()
-                        .take_while(|c| is_ident_continue(*c))
-                        .map(char::len_utf8)
+                        .enumerate()
+                        .take_while(|(i, c)| *i == 0 || is_ident_continue(*c))
+                        .map(|(_, c)| c.len_utf8())
                         .sum();
                     (Ident, len)
                 } else {
-                    let len = ch.len_utf8().max(1);
-                    self.errors.push(LexError {
-                        lo: start,
-                        hi: start + len,
-                        summary: "Invalid character",
-                        detail: "This character is not used within the language.".into(),
-                    });
-                    (Invalid, len)
+                    (Invalid, ch.len_utf8().max(1))
                 }
             }
         };
@@ -293,40 +297,42 @@ impl<'a> Lexer<'a> {
         self.pos = start + len;
     }
 
-    fn line_comment(&mut self, start: usize) {
-        let end = match self.src[start..].find('\n') {
-            Some(i) => start + i + 1,
-            None => self.bytes.len(),
-        };
-        self.push(TokenKind::Comment, start, end);
-        self.pos = end;
+    /// A `#` or `//` comment: up to and including the end of its line.
+    fn line_comment_len(&self) -> usize {
+        match self.src[self.pos..].find('\n') {
+            Some(i) => i + 1,
+            None => self.bytes.len() - self.pos,
+        }
     }
 
+    /// `digit (digit | '.' | [eE][+-]?digit)*`, not ending with a dot.
     fn number_len(&self) -> usize {
         let b = &self.bytes[self.pos..];
-        let mut i = 0;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i + 1 < b.len() && b[i] == b'.' && b[i + 1].is_ascii_digit() {
-            i += 1;
-            while i < b.len() && b[i].is_ascii_digit() {
-                i += 1;
-            }
-        }
-        if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
-            let mut j = i + 1;
-            if j < b.len() && (b[j] == b'+' || b[j] == b'-') {
-                j += 1;
-            }
-            if j < b.len() && b[j].is_ascii_digit() {
-                while j < b.len() && b[j].is_ascii_digit() {
-                    j += 1;
+        let mut i = 1;
+        let mut end = 1;
+        loop {
+            match b.get(i) {
+                Some(c) if c.is_ascii_digit() => {
+                    i += 1;
+                    end = i;
                 }
-                i = j;
+                Some(b'.') => i += 1,
+                Some(b'e' | b'E') => {
+                    let mut j = i + 1;
+                    if matches!(b.get(j), Some(b'+' | b'-')) {
+                        j += 1;
+                    }
+                    if b.get(j).is_some_and(u8::is_ascii_digit) {
+                        i = j + 1;
+                        end = i;
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
             }
         }
-        i
+        end
     }
 
     fn try_heredoc_open(&mut self) -> bool {
@@ -343,8 +349,9 @@ impl<'a> Lexer<'a> {
         }
         let len: usize = rest
             .chars()
-            .take_while(|c| is_ident_continue(*c))
-            .map(char::len_utf8)
+            .enumerate()
+            .take_while(|(n, c)| *n == 0 || is_ident_continue(*c))
+            .map(|(_, c)| c.len_utf8())
             .sum();
         i += len;
         let marker = self.src[ident_start..i].to_string();
@@ -357,126 +364,251 @@ impl<'a> Lexer<'a> {
         };
         self.push(TokenKind::OHeredoc, start, i + nl);
         self.pos = i + nl;
-        self.modes.push(Mode::Heredoc { marker });
-        self.heredoc_line_start = true;
+        self.modes.push(Mode::Heredoc {
+            marker,
+            start_of_line: true,
+        });
         true
     }
 
-    fn enter_template_seq(&mut self, kind: TokenKind) {
-        let start = self.pos;
-        let len = if self.peek(2) == b'~' { 3 } else { 2 };
-        self.push(kind, start, start + len);
-        self.pos += len;
-        self.modes.push(Mode::Normal {
-            depth: 0,
-            in_template: true,
-        });
-    }
-
+    /// Inside a quoted string: literal runs (escapes kept), sequences, the
+    /// closing quote, newlines (an error the parser reports).
     fn scan_quoted(&mut self) {
-        let start = self.pos;
         let b = self.bytes;
-        let mut i = start;
-        while i < b.len() {
-            match b[i] {
-                b'"' => break,
-                b'\\' => {
-                    i += 2;
-                    continue;
-                }
-                b'$' | b'%' if b.get(i + 1) == Some(&b'{') => {
-                    break;
-                }
-                b'$' | b'%' if b.get(i + 1) == Some(&b[i]) && b.get(i + 2) == Some(&b'{') => {
-                    // `$${` and `%%{` are escapes for a literal `${` / `%{`.
-                    i += 3;
-                    continue;
-                }
-                b'\n' => break,
-                _ => i += 1,
-            }
-        }
-        let i = i.min(b.len());
-        if i > start {
-            self.push(TokenKind::QuotedLit, start, i);
-        }
-        self.pos = i;
-        if i >= b.len() {
-            return;
-        }
-        match b[i] {
+        let start = self.pos;
+        match b[start] {
             b'"' => {
-                self.push(TokenKind::CQuote, i, i + 1);
-                self.pos = i + 1;
+                self.push(TokenKind::CQuote, start, start + 1);
+                self.pos = start + 1;
                 self.modes.pop();
+                return;
             }
-            b'$' => self.enter_template_seq(TokenKind::TemplateInterp),
-            b'%' => self.enter_template_seq(TokenKind::TemplateControl),
-            b'\n' => {
-                self.errors.push(LexError {
-                    lo: start,
-                    hi: i,
-                    summary: "Invalid multi-line string",
-                    detail: "Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the \"heredoc\" multi-line template syntax.".into(),
-                });
-                // Recover: end the string here.
-                self.modes.pop();
+            b'$' | b'%' if b.get(start + 1) == Some(&b'{') => {
+                let kind = if b[start] == b'$' {
+                    TokenKind::TemplateInterp
+                } else {
+                    TokenKind::TemplateControl
+                };
+                self.enter_sequence(kind);
+                return;
+            }
+            b'\r' | b'\n' => {
+                let mut i = start;
+                while i < b.len() && matches!(b[i], b'\r' | b'\n') {
+                    i += 1;
+                }
+                self.push(TokenKind::QuotedNewline, start, i);
+                self.pos = i;
+                return;
+            }
+            b'\\' if matches!(b.get(start + 1), None | Some(b'\r' | b'\n')) => {
+                self.push(TokenKind::Invalid, start, start + 1);
+                self.pos = start + 1;
+                return;
             }
             _ => {}
         }
-    }
-
-    fn scan_heredoc(&mut self) {
-        let Some(Mode::Heredoc { marker }) = self.modes.last() else {
-            return;
-        };
-        let b = self.bytes;
-        if self.heredoc_line_start {
-            // A line that holds only the marker (after spaces) closes it.
-            let line_end = self.src[self.pos..]
-                .find('\n')
-                .map(|i| self.pos + i)
-                .unwrap_or(b.len());
-            let line = self.src[self.pos..line_end].trim_end_matches('\r');
-            if line.trim_start_matches([' ', '\t']) == marker {
-                let hi = (line_end + 1).min(b.len());
-                let lo = self.pos;
-                self.push(TokenKind::CHeredoc, lo, hi);
-                self.pos = hi;
-                self.modes.pop();
-                self.heredoc_line_start = false;
-                return;
-            }
-        }
-        self.heredoc_line_start = false;
-        let start = self.pos;
         let mut i = start;
         while i < b.len() {
             match b[i] {
+                b'"' | b'\r' | b'\n' => break,
+                b'\\' => {
+                    match self.src[i + 1..].chars().next() {
+                        Some(c) if c != '\r' && c != '\n' => i += 1 + c.len_utf8(),
+                        _ => break,
+                    };
+                }
                 b'$' | b'%' if b.get(i + 1) == Some(&b'{') => break,
+                // `$${` and `%%{` are escapes for a literal `${` / `%{`.
                 b'$' | b'%' if b.get(i + 1) == Some(&b[i]) && b.get(i + 2) == Some(&b'{') => {
                     i += 3;
-                }
-                b'\n' => {
-                    i += 1;
-                    self.heredoc_line_start = true;
-                    break;
+                    if b.get(i) == Some(&b'~') {
+                        i += 1;
+                    }
                 }
                 _ => i += 1,
             }
         }
-        if i > start {
-            self.push(TokenKind::StringLit, start, i);
-        }
+        self.push(TokenKind::QuotedLit, start, i);
         self.pos = i;
-        if i < b.len() && !self.heredoc_line_start {
-            match b[i] {
-                b'$' => self.enter_template_seq(TokenKind::TemplateInterp),
-                b'%' => self.enter_template_seq(TokenKind::TemplateControl),
-                _ => {}
+    }
+
+    /// Inside a heredoc. Returns true when the scan must stop (a lone
+    /// carriage return, which hclsyntax's scanner cannot match, turns the
+    /// rest of the input into one invalid token).
+    fn scan_heredoc(&mut self) -> bool {
+        let Some(Mode::Heredoc {
+            marker,
+            start_of_line,
+        }) = self.modes.last()
+        else {
+            return true;
+        };
+        let b = self.bytes;
+        let start = self.pos;
+        if *start_of_line {
+            // A line holding only the marker (spaces aside) closes it; the
+            // line must end with a newline.
+            if let Some(nl) = self.src[start..].find('\n') {
+                let line = &self.src[start..start + nl];
+                if line.trim_matches(is_go_space) == marker {
+                    self.push(TokenKind::CHeredoc, start, start + nl + 1);
+                    self.pos = start + nl + 1;
+                    self.modes.pop();
+                    return false;
+                }
             }
         }
+        if matches!(b[start], b'$' | b'%') && b.get(start + 1) == Some(&b'{') {
+            let kind = if b[start] == b'$' {
+                TokenKind::TemplateInterp
+            } else {
+                TokenKind::TemplateControl
+            };
+            self.enter_sequence(kind);
+            return false;
+        }
+        let (end, eol) = self.literal_end(start);
+        if end > start {
+            self.push(TokenKind::StringLit, start, end);
+        }
+        self.pos = end;
+        if let Some(Mode::Heredoc { start_of_line, .. }) = self.modes.last_mut() {
+            *start_of_line = eol;
+        }
+        if !eol && end < b.len() && b[end] == b'\r' {
+            self.push(TokenKind::Invalid, end, b.len());
+            self.pos = b.len();
+            return true;
+        }
+        false
     }
+
+    /// Inside a template file.
+    fn scan_bare(&mut self) -> bool {
+        let b = self.bytes;
+        let start = self.pos;
+        if matches!(b[start], b'$' | b'%') && b.get(start + 1) == Some(&b'{') {
+            let kind = if b[start] == b'$' {
+                TokenKind::TemplateInterp
+            } else {
+                TokenKind::TemplateControl
+            };
+            self.enter_sequence(kind);
+            return false;
+        }
+        let (end, eol) = self.literal_end(start);
+        if !eol && end < b.len() && b[end] == b'\r' {
+            // What the scanner cannot match at the top level of a template
+            // is literal text.
+            self.push(TokenKind::StringLit, start, b.len());
+            self.pos = b.len();
+            return true;
+        }
+        self.push(TokenKind::StringLit, start, end);
+        self.pos = end;
+        false
+    }
+
+    /// The end of a template literal starting at `start`, and whether it
+    /// ends with (and includes) a newline: it stops before a sequence, after
+    /// a newline, or at a lone carriage return.
+    fn literal_end(&self, start: usize) -> (usize, bool) {
+        let b = self.bytes;
+        let mut i = start;
+        while i < b.len() {
+            match b[i] {
+                b'$' | b'%' if b.get(i + 1) == Some(&b'{') => return (i, false),
+                b'$' | b'%' if b.get(i + 1) == Some(&b[i]) && b.get(i + 2) == Some(&b'{') => {
+                    i += 3;
+                }
+                b'\n' => return (i + 1, true),
+                b'\r' if b.get(i + 1) == Some(&b'\n') => return (i + 2, true),
+                b'\r' => return (i, false),
+                _ => i += 1,
+            }
+        }
+        (i, false)
+    }
+}
+
+/// Go's `unicode.IsSpace` (what `bytes.TrimSpace` trims).
+fn is_go_space(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{85}' | '\u{a0}'
+    ) || (c as u32 > 0xff && c.is_whitespace())
+}
+
+/// hclsyntax's `checkInvalidTokens`: the problems found at scan time.
+fn check_invalid_tokens(src: &str, tokens: &[Token]) -> Vec<LexError> {
+    let mut out = Vec::new();
+    let (mut bitwise, mut backtick, mut apostrophe, mut semicolon) = (0, 0, 0, 0);
+    for t in tokens {
+        let text = &src[t.lo..t.hi];
+        let err = |summary: &'static str, detail: &str| LexError {
+            lo: t.lo,
+            hi: t.hi,
+            summary,
+            detail: detail.to_string(),
+        };
+        match t.kind {
+            TokenKind::QuotedNewline => out.push(err(
+                "Invalid multi-line string",
+                "Quoted strings may not be split over multiple lines. To produce a multi-line string, either use the \\n escape to represent a newline character or use the \"heredoc\" multi-line template syntax.",
+            )),
+            TokenKind::Invalid => match text {
+                "&" | "|" | "^" => {
+                    if bitwise < 4 {
+                        let suggestion = match text {
+                            "&" => " Did you mean boolean AND (\"&&\")?",
+                            "|" => " Did you mean boolean OR (\"||\")?",
+                            _ => "",
+                        };
+                        out.push(err(
+                            "Unsupported operator",
+                            &format!("Bitwise operators are not supported.{suggestion}"),
+                        ));
+                        bitwise += 1;
+                    }
+                }
+                // `~` is a token of its own, only invalid where it is used.
+                "~" => {}
+                "`" => {
+                    if backtick % 2 == 0 {
+                        out.push(err("Invalid character", "The \"`\" character is not valid. To create a multi-line string, use the \"heredoc\" syntax, like \"<<EOT\"."));
+                    }
+                    if backtick <= 2 {
+                        backtick += 1;
+                    }
+                }
+                "'" => {
+                    if apostrophe % 2 == 0 {
+                        out.push(err(
+                            "Invalid character",
+                            "Single quotes are not valid. Use double quotes (\") to enclose strings.",
+                        ));
+                    }
+                    if apostrophe <= 2 {
+                        apostrophe += 1;
+                    }
+                }
+                ";" => {
+                    if semicolon < 1 {
+                        out.push(err("Invalid character", "The \";\" character is not valid. Use newlines to separate arguments and blocks, and commas to separate items in collection values."));
+                        semicolon += 1;
+                    }
+                }
+                "\u{201c}" | "\u{201d}" => out.push(err("Invalid character", "\"Curly quotes\" are not valid here. These can sometimes be inadvertently introduced when sharing code via documents or discussion forums. It might help to replace the character with a \"straight quote\".")),
+                _ => out.push(err(
+                    "Invalid character",
+                    "This character is not used within the language.",
+                )),
+            },
+            _ => {}
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -524,6 +656,38 @@ mod tests {
         assert_eq!(
             kinds("x = { a = 1 } # c\n"),
             vec![Ident, Equal, OBrace, Ident, Equal, NumberLit, CBrace, Comment, Eof]
+        );
+    }
+
+    #[test]
+    fn heredoc_markers_and_carriage_returns() {
+        // Spaces around the closing marker are allowed.
+        assert_eq!(
+            kinds("a = <<EOT\nx\n  EOT  \nb = 1\n"),
+            vec![
+                Ident, Equal, OHeredoc, StringLit, CHeredoc, Ident, Equal, NumberLit, Newline, Eof
+            ]
+        );
+        // The closing marker needs its newline.
+        assert_eq!(
+            kinds("a = <<EOT\nx\nEOT"),
+            vec![Ident, Equal, OHeredoc, StringLit, StringLit, Eof]
+        );
+        // A lone carriage return makes the rest of the file invalid.
+        let (toks, errs) = lex("a = <<EOT\nx\ry\nEOT\n");
+        assert_eq!(toks[toks.len() - 2].kind, Invalid);
+        assert_eq!(errs[0].summary, "Invalid character");
+    }
+
+    #[test]
+    fn numbers_and_comments() {
+        assert_eq!(kinds("a.0.1"), vec![Ident, Dot, NumberLit, Eof]);
+        assert_eq!(kinds("1."), vec![NumberLit, Dot, Eof]);
+        assert_eq!(kinds("1e"), vec![NumberLit, Ident, Eof]);
+        assert_eq!(kinds("1 /* x"), vec![NumberLit, Slash, Star, Ident, Eof]);
+        assert_eq!(
+            kinds("\"a\nb\""),
+            vec![OQuote, QuotedLit, QuotedNewline, QuotedLit, CQuote, Eof]
         );
     }
 }

@@ -241,8 +241,17 @@ impl Provider for TestingProvider {
             };
         }
         let creating = req.prior.is_null();
+        let name = req
+            .planned
+            .get_attr("name")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        // IDs follow from names, so a create repeated after a crash adopts
+        // the object the interrupted one made, as cloud APIs with client
+        // tokens do.
         let id = if creating {
-            format!("obj-{}", uuid::Uuid::new_v4().simple())
+            object_id(&name)
         } else {
             req.prior
                 .get_attr("id")
@@ -341,4 +350,14 @@ impl Provider for TestingProvider {
             format!("No testing_object is named {name:?}."),
         )])
     }
+}
+
+/// The ID of the object named `name` (FNV-1a, hex).
+fn object_id(name: &str) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in name.bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("obj-{h:016x}")
 }

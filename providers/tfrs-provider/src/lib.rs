@@ -13,6 +13,7 @@ pub mod path;
 pub mod plan;
 pub mod provider;
 pub mod schema;
+pub mod storage;
 pub mod types;
 pub mod value;
 

@@ -184,7 +184,8 @@ impl Number {
 
     /// Parses a decimal literal (`12`, `-1.5`, `1e30`, `2.5E-3`) at 512 bits.
     pub fn parse(s: &str) -> Result<Number, ParseNumberError> {
-        let s = s.trim_matches(|c: char| c == ' ');
+        // As `big.ParseFloat` (cty's `ParseNumberVal`): no surrounding
+        // spaces.
         let (neg, body) = match s.as_bytes().first() {
             Some(b'-') => (true, &s[1..]),
             Some(b'+') => (false, &s[1..]),
@@ -357,8 +358,9 @@ impl Number {
         }
     }
 
+    /// The absolute value; `-0` becomes `0`, as with `big.Float.Abs`.
     pub fn abs(&self) -> Number {
-        if self.is_negative() {
+        if self.is_negative() || matches!(self.repr, Repr::Zero { neg: true }) {
             self.neg()
         } else {
             self.clone()

@@ -50,15 +50,20 @@ impl Value {
     }
 
     /// A set of `elems` (all of type `elem`), deduplicated and ordered.
+    /// Set elements cannot carry marks: as in cty, an element's marks move
+    /// to the set itself.
     pub fn set(elem: Type, elems: Vec<Value>) -> Value {
         let mut out: Vec<Value> = Vec::with_capacity(elems.len());
+        let mut sensitive = false;
         for e in elems {
+            let (e, s) = e.unmark_deep();
+            sensitive |= s;
             if !out.iter().any(|o| o.raw_equal(&e)) {
                 out.push(e);
             }
         }
         out.sort_by(set_order);
-        Value::Set(elem, out)
+        Value::Set(elem, out).mark_if(sensitive)
     }
 
     pub fn ty(&self) -> Type {
@@ -347,10 +352,14 @@ fn unmark_map(m: BTreeMap<String, Value>) -> (BTreeMap<String, Value>, bool) {
 }
 
 /// The order in which Terraform lists a set's elements: numbers ascending,
-/// strings by bytes, false before true, unknowns last; other element types
-/// by their rendering, which is stable.
+/// strings by bytes, false before true, nulls last and unknowns before
+/// them (as cty's set rules); other element types by their rendering,
+/// which is stable.
 pub fn set_order(a: &Value, b: &Value) -> Ordering {
     match (a.unmarked(), b.unmarked()) {
+        (Value::Null(_), Value::Null(_)) => Ordering::Equal,
+        (Value::Null(_), _) => Ordering::Greater,
+        (_, Value::Null(_)) => Ordering::Less,
         (Value::Unknown(_), Value::Unknown(_)) => Ordering::Equal,
         (Value::Unknown(_), _) => Ordering::Greater,
         (_, Value::Unknown(_)) => Ordering::Less,

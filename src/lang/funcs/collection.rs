@@ -1,6 +1,7 @@
 //! Collection functions: alltrue, anytrue, chunklist, coalesce,
 //! coalescelist, compact, concat, contains, distinct, element, flatten,
-//! index, keys, length, lookup, matchkeys, merge, one, range, reverse,
+//! index, keys, length, list and map (removed, with their error), lookup,
+//! matchkeys, merge, one, range, reverse,
 //! setintersection, setproduct, setsubtract, setunion, slice, sort, sum,
 //! transpose, values, zipmap.
 
@@ -37,7 +38,15 @@ fn ret_first(args: &[Value]) -> Type {
     args.first().map(Value::ty).unwrap_or(Type::Dynamic)
 }
 
+/// The variadic parameter of the removed `list` and `map` functions.
+const VALS: Param = Param::new("vals", ANY)
+    .allow_null()
+    .allow_unknown()
+    .allow_dynamic_type();
+
 pub const FUNCTIONS: &[Function] = &[
+    f!("list", [], VALS, ret_dynamic, removed_list),
+    f!("map", [], VALS, ret_dynamic, removed_map),
     f!(
         "alltrue",
         [Param::new("list", LIST_BOOL)],
@@ -229,6 +238,16 @@ fn elem_type(v: &Value) -> Type {
 /// Terraform's `==` on known values.
 fn equal(a: &Value, b: &Value) -> bool {
     a.equals(b).as_bool() == Some(true)
+}
+
+/// `list(...)`: removed in Terraform v0.12, kept to say so.
+fn removed_list(_: &FuncContext, _: &[Value]) -> FuncResult {
+    Err(call_error("list", "the \"list\" function was deprecated in Terraform v0.12 and is no longer available; use tolist([ ... ]) syntax to write a literal list"))
+}
+
+/// `map(...)`: removed in Terraform v0.12, kept to say so.
+fn removed_map(_: &FuncContext, _: &[Value]) -> FuncResult {
+    Err(call_error("map", "the \"map\" function was deprecated in Terraform v0.12 and is no longer available; use tomap({ ... }) syntax to write a literal map"))
 }
 
 fn alltrue(_: &FuncContext, args: &[Value]) -> FuncResult {

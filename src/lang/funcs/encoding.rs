@@ -370,6 +370,9 @@ fn json_write(v: &Value, out: &mut String) -> Result<(), String> {
         Value::Unknown(_) => return Err("value is not known".into()),
         Value::Null(_) => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Number(n) if n.is_infinite() => {
+            return Err("cannot serialize infinity as JSON".into())
+        }
         Value::Number(n) => out.push_str(&n.to_terraform_string()),
         Value::String(s) => json_quote(s, out),
         Value::List(_, vs) | Value::Set(_, vs) | Value::Tuple(vs) => {

@@ -189,10 +189,15 @@ pub fn call(ctx: &FuncContext, f: &Function, args: Vec<Value>) -> FuncResult {
     let fixed = f.params.len();
     if args.len() < fixed {
         let missing = f.params[args.len()].name;
+        let qual = if f.variadic.is_some() {
+            " at least"
+        } else {
+            ""
+        };
         return Err(FuncError::Arity(
             "Not enough function arguments".into(),
             format!(
-                "Function {:?} expects {} argument(s). Missing value for {:?}.",
+                "Function {:?} expects{qual} {} argument(s). Missing value for {:?}.",
                 f.name, fixed, missing
             ),
         ));
@@ -235,7 +240,10 @@ pub fn call(ctx: &FuncContext, f: &Function, args: Vec<Value>) -> FuncResult {
         let v = convert(&arg, &param.ty.to_type()).map_err(|e| {
             FuncError::Arg(
                 i,
-                format!("Invalid value for {:?} parameter: {}.", param.name, e),
+                format!(
+                    "Invalid value for {:?} parameter: {}.",
+                    param.name, e.message
+                ),
             )
         })?;
         if !param.allow_unknown && !v.is_wholly_known() {
@@ -249,7 +257,15 @@ pub fn call(ctx: &FuncContext, f: &Function, args: Vec<Value>) -> FuncResult {
     if unknown {
         return Ok(Value::Unknown((f.return_type)(&converted)).mark_if(sensitive));
     }
-    Ok((f.imp)(ctx, &converted)?.mark_if(sensitive))
+    let result = match (f.imp)(ctx, &converted)? {
+        // cty keeps every string in Unicode normal form C.
+        Value::String(s) => {
+            use unicode_normalization::UnicodeNormalization;
+            Value::String(s.nfc().collect())
+        }
+        v => v,
+    };
+    Ok(result.mark_if(sensitive))
 }
 
 #[cfg(test)]

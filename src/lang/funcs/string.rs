@@ -177,7 +177,15 @@ fn strcontains(_: &FuncContext, args: &[Value]) -> FuncResult {
 
 fn indent(_: &FuncContext, args: &[Value]) -> FuncResult {
     let n = to_int(&args[0]).map_err(|m| call_error("indent", m))?;
-    let pad = " ".repeat(n.max(0) as usize);
+    if n < 0 {
+        // Go's strings.Repeat panics, and cty reports the panic (with a
+        // stack trace tfrs cannot reproduce).
+        return Err(call_error(
+            "indent",
+            "panic in function implementation: strings: negative Repeat count",
+        ));
+    }
+    let pad = " ".repeat(n as usize);
     Ok(Value::String(
         s(&args[1]).replace('\n', &format!("\n{pad}")),
     ))

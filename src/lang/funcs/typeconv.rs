@@ -3,7 +3,7 @@
 //! issensitive, ephemeralasnull.
 
 use super::{go_quote, ret_bool, FuncContext, FuncError, FuncResult, Function, Param, ParamType};
-use tfrs_provider::convert::convert;
+use tfrs_provider::convert::{constraint_name, conversion_exists, convert, mismatch_message};
 use tfrs_provider::{Type, Value};
 
 const V: Param = Param::new("v", ParamType::Any)
@@ -112,60 +112,59 @@ pub const FUNCTIONS: &[Function] = &[
     },
 ];
 
-/// cty's `FriendlyNameForConstraint`.
-fn constraint_name(t: &Type) -> String {
-    match t {
-        Type::Dynamic => "any single type".into(),
-        Type::List(e) => format!("list of {}", constraint_name(e)),
-        Type::Set(e) => format!("set of {}", constraint_name(e)),
-        Type::Map(e) => format!("map of {}", constraint_name(e)),
-        t => t.friendly_name(),
-    }
-}
-
 fn arg_err(msg: String) -> FuncError {
     super::arg_error(0, "v", msg)
 }
 
-/// Terraform's explicit conversion functions (`MakeToFunc`).
+/// Terraform's explicit conversion functions (`MakeToFunc`): a type check
+/// first (with its own messages), then the conversion of the value.
 fn to_type(v: &Value, want: &Type) -> FuncResult {
     let sensitive = v.contains_sensitive();
     let (plain, _) = v.clone().unmark_deep();
     let got = plain.ty();
+    if got != *want && !conversion_exists(&got, want, true) {
+        return Err(arg_err(match (&got, want) {
+            (Type::Tuple(_), Type::Tuple(_)) => format!(
+                "incompatible tuple type for conversion: {}",
+                mismatch_message(&got, want)
+            ),
+            (Type::Object(..), Type::Object(..)) => format!(
+                "incompatible object type for conversion: {}",
+                mismatch_message(&got, want)
+            ),
+            _ => format!(
+                "cannot convert {} to {}",
+                got.friendly_name(),
+                constraint_name(want)
+            ),
+        }));
+    }
     if !plain.is_known() {
         return Ok(Value::Unknown(want.clone()).mark_if(v.is_sensitive()));
     }
     match convert(v, want) {
         Ok(r) => Ok(r),
-        Err(e) => {
-            if sensitive {
-                return Err(arg_err(format!(
-                    "cannot convert this sensitive {} to {}",
-                    got.friendly_name(),
-                    constraint_name(want)
-                )));
-            }
-            match (&plain, want) {
-                (Value::String(t), Type::Bool) => Err(arg_err(format!(
-                    "cannot convert {} to bool; only the strings \"true\" or \"false\" are allowed",
-                    go_quote(t)
-                ))),
-                (Value::String(t), Type::Number) => Err(arg_err(format!(
-                    "cannot convert {} to number; given string must be a decimal representation of a number",
-                    go_quote(t)
-                ))),
-                _ if tfrs_provider::convert::type_convertible(&got, want)
-                    && !matches!(want, Type::List(_) | Type::Set(_) | Type::Map(_)) =>
-                {
-                    Err(arg_err(e.to_string()))
-                }
-                _ => Err(arg_err(format!(
-                    "cannot convert {} to {}",
-                    got.friendly_name(),
-                    constraint_name(want)
-                ))),
-            }
-        }
+        Err(_) => Err(arg_err(match (&plain, want) {
+            _ if sensitive => format!(
+                "cannot convert this sensitive {} to {}",
+                got.friendly_name(),
+                constraint_name(want)
+            ),
+            (Value::String(t), Type::Bool) => format!(
+                "cannot convert {} to bool; only the strings \"true\" or \"false\" are allowed",
+                go_quote(t)
+            ),
+            (Value::String(t), Type::Number) => format!(
+                "cannot convert {} to number; given string must be a decimal representation of a number",
+                go_quote(t)
+            ),
+            (Value::Null(_), Type::Bool) => "cannot convert string to bool; only the strings \"true\" or \"false\" are allowed".into(),
+            _ => format!(
+                "cannot convert {} to {}",
+                got.friendly_name(),
+                constraint_name(want)
+            ),
+        })),
     }
 }
 

@@ -253,6 +253,28 @@ enum Node {
     Scalar(String, bool),
     Seq(Vec<Node>),
     Map(Vec<(String, Node)>),
+    /// `&name node`: the node, remembered under the name.
+    Anchor(String, Box<Node>),
+    /// `*name`: the node remembered under the name.
+    Alias(String),
+}
+
+/// Splits a leading `&anchor` off a value's text.
+fn take_anchor(t: &str) -> (Option<String>, &str) {
+    match t.strip_prefix('&') {
+        Some(rest) => {
+            let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+            (Some(rest[..end].to_string()), rest[end..].trim_start())
+        }
+        None => (None, t),
+    }
+}
+
+fn anchored(anchor: Option<String>, n: Node) -> Node {
+    match anchor {
+        Some(a) => Node::Anchor(a, Box::new(n)),
+        None => n,
+    }
 }
 
 fn indent_of(l: &str) -> usize {
@@ -299,7 +321,7 @@ impl Reader {
     fn skip_blank(&mut self) {
         while self.pos < self.lines.len() {
             let l = strip_comment(&self.lines[self.pos]);
-            if l.trim().is_empty() || l.trim() == "---" {
+            if l.trim().is_empty() {
                 self.pos += 1;
             } else {
                 break;
@@ -359,10 +381,16 @@ impl Reader {
             if !(t == "-" || t.starts_with("- ")) {
                 break;
             }
-            let rest = t[1..].trim_start();
+            let (anchor, rest) = take_anchor(t[1..].trim_start());
             if rest.is_empty() {
                 self.pos += 1;
-                items.push(self.block(ind + 1)?);
+                let n = self.block(ind + 1)?;
+                items.push(anchored(anchor, n));
+            } else if anchor.is_some() {
+                let col = ind + (t.len() - rest.len());
+                self.lines[self.pos] = format!("{}{}", " ".repeat(col), rest);
+                let n = self.value_at(col)?;
+                items.push(anchored(anchor, n));
             } else {
                 // Re-read the rest as if it were its own indented line.
                 let col = ind + (t.len() - rest.len());
@@ -459,6 +487,40 @@ impl Reader {
         Node::Scalar(text, true)
     }
 
+    /// The value after `key:` on the current line (`rest`, possibly empty).
+    fn mapping_value(
+        &mut self,
+        ind: usize,
+        t: &str,
+        key: String,
+        rest: &str,
+    ) -> Result<(String, Node), String> {
+        if rest.is_empty() {
+            self.pos += 1;
+            self.skip_blank();
+            let v = if self.pos < self.lines.len() {
+                let n = strip_comment(&self.lines[self.pos]).to_string();
+                let ni = indent_of(&n);
+                let nt = &n[ni..];
+                if ni > ind || (ni == ind && (nt == "-" || nt.starts_with("- "))) {
+                    self.value_at(ni)?
+                } else {
+                    Node::Scalar(String::new(), false)
+                }
+            } else {
+                Node::Scalar(String::new(), false)
+            };
+            return Ok((key, v));
+        }
+        if rest.starts_with('|') || rest.starts_with('>') {
+            self.pos += 1;
+            return Ok((key, self.block_scalar(rest, ind)));
+        }
+        let col = ind + (t.len() - rest.len());
+        self.lines[self.pos] = format!("{}{}", " ".repeat(col), rest);
+        Ok((key, self.block(col)?))
+    }
+
     fn mapping(&mut self, ind: usize) -> Result<Node, String> {
         let mut entries = Vec::new();
         loop {
@@ -483,6 +545,12 @@ impl Reader {
             };
             if split_key(rest).is_some() && !rest.starts_with(['[', '{', '"', '\'']) {
                 return Err("mapping values are not allowed in this context".into());
+            }
+            let (anchor, rest) = take_anchor(rest);
+            if anchor.is_some() {
+                let (key, v) = self.mapping_value(ind, t, key, rest)?;
+                entries.push((key, anchored(anchor, v)));
+                continue;
             }
             if rest.is_empty() {
                 self.pos += 1;
@@ -541,6 +609,24 @@ impl Flow {
     }
     fn node(&mut self, in_flow: bool) -> Result<Node, String> {
         self.ws();
+        if matches!(self.s.get(self.pos), Some('&' | '*')) {
+            let alias = self.s[self.pos] == '*';
+            let start = self.pos + 1;
+            let mut end = start;
+            while end < self.s.len()
+                && !self.s[end].is_whitespace()
+                && !(in_flow && matches!(self.s[end], ',' | ']' | '}'))
+            {
+                end += 1;
+            }
+            let name: String = self.s[start..end].iter().collect();
+            self.pos = end;
+            if alias {
+                return Ok(Node::Alias(name));
+            }
+            let n = self.node(in_flow)?;
+            return Ok(Node::Anchor(name, Box::new(n)));
+        }
         match self.s.get(self.pos) {
             Some('[') => {
                 self.pos += 1;
@@ -556,6 +642,7 @@ impl Flow {
                     match self.s.get(self.pos) {
                         Some(',') => self.pos += 1,
                         Some(']') => {}
+                        None => return Err("\0eof:did not find expected ',' or ']'".into()),
                         _ => {
                             return Err("did not find expected ',' or ']'".into());
                         }
@@ -588,6 +675,7 @@ impl Flow {
                     match self.s.get(self.pos) {
                         Some(',') => self.pos += 1,
                         Some('}') => {}
+                        None => return Err("\0eof:did not find expected ',' or '}'".into()),
                         _ => return Err("did not find expected ',' or '}'".into()),
                     }
                 }
@@ -712,6 +800,9 @@ fn resolve_plain(s: &str) -> Value {
         "-.inf" | "-.Inf" | "-.INF" => return Value::Number(Number::infinity(true)),
         _ => {}
     }
+    if let Some(t) = timestamp(s) {
+        return Value::String(t);
+    }
     let plain = s.replace('_', "");
     let (neg, body) = match plain.strip_prefix('-') {
         Some(b) => (true, b.to_string()),
@@ -748,42 +839,175 @@ fn resolve_plain(s: &str) -> Value {
     Value::string(s)
 }
 
-fn to_value(n: Node) -> Value {
-    match n {
+fn to_value(n: Node, anchors: &mut BTreeMap<String, Value>) -> Result<Value, String> {
+    Ok(match n {
         Node::Scalar(s, true) => Value::String(s),
         Node::Scalar(s, false) => resolve_plain(&s),
-        Node::Seq(items) => Value::Tuple(items.into_iter().map(to_value).collect()),
+        Node::Seq(items) => Value::Tuple(
+            items
+                .into_iter()
+                .map(|i| to_value(i, anchors))
+                .collect::<Result<_, _>>()?,
+        ),
         Node::Map(entries) => {
-            Value::Object(entries.into_iter().map(|(k, v)| (k, to_value(v))).collect())
+            let mut m = BTreeMap::new();
+            for (k, v) in entries {
+                m.insert(k, to_value(v, anchors)?);
+            }
+            Value::Object(m)
+        }
+        Node::Anchor(name, n) => {
+            let v = to_value(*n, anchors)?;
+            anchors.insert(name, v.clone());
+            v
+        }
+        Node::Alias(name) => anchors
+            .get(&name)
+            .cloned()
+            .ok_or_else(|| format!("unknown anchor '{name}' referenced"))?,
+    })
+}
+
+/// A plain scalar that is a YAML timestamp, in RFC 3339 as go-cty-yaml
+/// renders it (`2019-01-01` is `2019-01-01T00:00:00Z`).
+fn timestamp(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    if b.len() < 5 || !b[..4].iter().all(u8::is_ascii_digit) || b[4] != b'-' {
+        return None;
+    }
+    let num = |t: &str, min: usize, max: usize| -> Option<u32> {
+        (t.len() >= min && t.len() <= max && t.bytes().all(|c| c.is_ascii_digit()))
+            .then(|| t.parse().ok())
+            .flatten()
+    };
+    let (date, time) = match s.find(['T', 't', ' ']) {
+        Some(i) => (&s[..i], Some((&s[i..i + 1], &s[i + 1..]))),
+        None => (s, None),
+    };
+    let mut d = date.split('-');
+    let year = num(d.next()?, 4, 4)?;
+    let month = num(d.next()?, 1, 2)?;
+    let day = num(d.next()?, 1, 2)?;
+    if d.next().is_some() || !(1..=12).contains(&month) || day == 0 {
+        return None;
+    }
+    let days_in_month = match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if day > days_in_month {
+        return None;
+    }
+    let (mut h, mut mi, mut sec, mut zone) = (0, 0, 0, "Z".to_string());
+    if let Some((sep, t)) = time {
+        // With a space there is no zone; with T (or t) there must be one.
+        let (clock, z) = if sep == " " {
+            (t, None)
+        } else {
+            let i = t.find(['Z', '+', '-'])?;
+            (&t[..i], Some(&t[i..]))
+        };
+        let mut c = clock.split(':');
+        h = num(c.next()?, 1, 2)?;
+        mi = num(c.next()?, 1, 2)?;
+        let sf = c.next()?;
+        if c.next().is_some() {
+            return None;
+        }
+        let (secs, frac) = sf.split_once('.').unwrap_or((sf, ""));
+        sec = num(secs, 1, 2)?;
+        if !frac.is_empty() && (frac.len() > 9 || !frac.bytes().all(|c| c.is_ascii_digit())) {
+            return None;
+        }
+        if h > 23 || mi > 59 || sec > 59 {
+            return None;
+        }
+        if let Some(z) = z {
+            if z != "Z" {
+                let (zh, zm) = z[1..].split_once(':')?;
+                let (zh, zm) = (num(zh, 2, 2)?, num(zm, 2, 2)?);
+                zone = if zh == 0 && zm == 0 {
+                    "Z".into()
+                } else {
+                    format!("{}{zh:02}:{zm:02}", &z[..1])
+                };
+            }
         }
     }
+    Some(format!(
+        "{year:04}-{month:02}-{day:02}T{h:02}:{mi:02}:{sec:02}{zone}"
+    ))
 }
 
 pub(super) fn yaml_decode(src: &str) -> Result<Value, String> {
     let text = src.replace("\r\n", "\n");
-    let lines: Vec<String> = text
-        .split('\n')
-        .map(String::from)
-        .filter(|l| l.trim() != "...")
-        .collect();
-    if lines.iter().all(|l| strip_comment(l).trim().is_empty()) {
-        return Err("on line 1, column 1: missing start of document".into());
-    }
-    let mut r = Reader { lines, pos: 0 };
-    r.skip_blank();
-    let first = strip_comment(&r.lines[r.pos]).to_string();
-    let ind = indent_of(&first);
-    let node = if first[ind..].starts_with('|') || first[ind..].starts_with('>') {
-        r.pos += 1;
-        r.block_scalar(&first[ind..], 0)
-    } else {
-        r.value_at(ind)?
+    let mut lines: Vec<String> = text.split('\n').map(String::from).collect();
+    // The position of the end of the stream, where libyaml reports what it
+    // did not find (0-based line, as go-cty-yaml prints it).
+    let eof_line =
+        text.matches('\n').count() + usize::from(!text.ends_with('\n') && !text.is_empty());
+    let at = |line: usize, msg: String| {
+        if line == 0 {
+            msg
+        } else {
+            format!("on line {line}, column 1: {msg}")
+        }
     };
-    r.skip_blank();
-    if r.pos < r.lines.len() {
-        return Err("did not find expected <document start>".into());
+    let is_doc_start = |l: &str| l == "---" || l.starts_with("--- ") || l.starts_with("---\t");
+    // An explicit start of the first document.
+    let first = lines
+        .iter()
+        .position(|l| !strip_comment(l).trim().is_empty());
+    if let Some(i) = first {
+        if is_doc_start(&lines[i]) {
+            lines[i] = lines[i][3..].to_string();
+        }
     }
-    Ok(to_value(node))
+    // A second document is an error.
+    let second = first.and_then(|i| {
+        lines
+            .iter()
+            .enumerate()
+            .skip(i + 1)
+            .find(|(_, l)| is_doc_start(l))
+            .map(|(n, _)| n)
+    });
+    if let Some(n) = second {
+        lines.truncate(n);
+    }
+    let lines: Vec<String> = lines.into_iter().filter(|l| l.trim() != "...").collect();
+    let node = if lines.iter().all(|l| strip_comment(l).trim().is_empty()) {
+        if first.is_none() {
+            return Err("on line 1, column 1: missing start of document".into());
+        }
+        Node::Scalar(String::new(), false)
+    } else {
+        let mut r = Reader { lines, pos: 0 };
+        r.skip_blank();
+        let first = strip_comment(&r.lines[r.pos]).to_string();
+        let ind = indent_of(&first);
+        let node = if first[ind..].starts_with('|') || first[ind..].starts_with('>') {
+            r.pos += 1;
+            r.block_scalar(&first[ind..], 0)
+        } else {
+            r.value_at(ind)
+                .map_err(|e| match e.strip_prefix("\0eof:") {
+                    Some(msg) => at(eof_line, msg.to_string()),
+                    None => e,
+                })?
+        };
+        r.skip_blank();
+        if r.pos < r.lines.len() {
+            return Err("did not find expected <document start>".into());
+        }
+        node
+    };
+    if let Some(n) = second {
+        return Err(at(n, "unexpected extra content after value".into()));
+    }
+    to_value(node, &mut BTreeMap::new())
 }
 
 pub(super) fn yamldecode(_: &FuncContext, args: &[Value]) -> FuncResult {

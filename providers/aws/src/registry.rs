@@ -1,0 +1,19 @@
+//! Every resource and data source of the provider: one line each.
+
+use crate::service::*;
+use crate::{DataSource, Resource};
+
+pub fn resources() -> Vec<Box<dyn Resource>> {
+    vec![
+        Box::new(dynamodb::table::Table),
+        Box::new(dynamodb::table_item::TableItem),
+        Box::new(s3::bucket::Bucket),
+    ]
+}
+
+pub fn data_sources() -> Vec<Box<dyn DataSource>> {
+    vec![
+        Box::new(sts::caller_identity::CallerIdentity),
+        Box::new(sts::region::Region),
+    ]
+}

@@ -1,0 +1,4 @@
+//! Amazon DynamoDB.
+
+pub mod table;
+pub mod table_item;

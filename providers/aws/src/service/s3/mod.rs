@@ -1,0 +1,3 @@
+//! Amazon S3.
+
+pub mod bucket;

@@ -1,0 +1,433 @@
+//! Every resource and data source against the AWS emulator, through the
+//! provider interface: create, read back, update in place, an update that
+//! forces replacement, import, drift (deleted behind our back), destroy.
+//!
+//! Cases live in testdata/aws/<type>.json:
+//! ```json
+//! { "setup": [ {"type": "aws_s3_bucket", "config": {...}} ],
+//!   "create": {...}, "update": {...}, "replace": {...},
+//!   "check": {"attr": "expected value"} }
+//! ```
+//! `setup` objects are created first; `${setup.N.attr}` in strings refers
+//! to their state. Data source cases have `"data": true` and only `create`.
+
+use serde_json::Value as J;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use tfrs_aws::AwsProvider;
+use tfrs_provider::json::{from_json, to_json};
+use tfrs_provider::provider::{has_errors, ApplyRequest, PlanRequest};
+use tfrs_provider::{Provider, Type, Value};
+
+struct Emulator {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn emulator() -> Emulator {
+    let mut child = Command::new("python3")
+        .arg(root().join("testdata/emulator/server.py"))
+        .args(["--host", "127.0.0.1", "--port", "0", "--quiet"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the emulator");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("emulator address");
+    let url = line
+        .trim()
+        .trim_start_matches("emulator listening on ")
+        .to_string();
+    Emulator { child, url }
+}
+
+fn provider(emu: &Emulator) -> AwsProvider {
+    let p = AwsProvider::default();
+    let schema = p.schema().provider.block.clone();
+    let endpoints = tfrs_aws::schema::ENDPOINT_SERVICES
+        .iter()
+        .map(|s| (s.to_string(), J::String(emu.url.clone())))
+        .collect::<serde_json::Map<_, _>>();
+    let config = serde_json::json!({
+        "region": "us-east-1",
+        "access_key": "test",
+        "secret_key": "test",
+        "endpoints": [endpoints],
+    });
+    let cfg = from_json(&config, &schema.value_type()).expect("provider config");
+    let d = p.configure(&cfg);
+    assert!(!has_errors(&d), "{d:?}");
+    p
+}
+
+/// Replaces `${setup.N.attr}` with setup objects' attributes.
+fn resolve(j: &J, setup: &[Value]) -> J {
+    match j {
+        J::String(s) => {
+            let mut out = s.clone();
+            while let Some(start) = out.find("${setup.") {
+                let end = out[start..]
+                    .find('}')
+                    .map(|e| start + e)
+                    .expect("closing brace");
+                let inner = &out[start + 8..end];
+                let (idx, attr) = inner.split_once('.').expect("setup.N.attr");
+                let v = setup[idx.parse::<usize>().expect("index")]
+                    .get_attr(attr)
+                    .cloned()
+                    .unwrap_or(Value::null());
+                let text = v
+                    .as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| to_json(&v).to_string());
+                out.replace_range(start..=end, &text);
+            }
+            J::String(out)
+        }
+        J::Array(a) => J::Array(a.iter().map(|x| resolve(x, setup)).collect()),
+        J::Object(m) => J::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), resolve(v, setup)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn config_value(p: &AwsProvider, type_name: &str, data: bool, j: &J) -> Value {
+    let schemas = if data {
+        &p.schema().data_sources
+    } else {
+        &p.schema().resources
+    };
+    let ty = schemas[type_name].block.value_type();
+    from_json(j, &ty).unwrap_or_else(|e| panic!("{type_name} config: {e}"))
+}
+
+fn plan(p: &AwsProvider, type_name: &str, prior: &Value, config: &Value) -> (Value, Vec<String>) {
+    let resp = p.plan_resource(PlanRequest {
+        type_name,
+        prior,
+        proposed: config,
+        config,
+        prior_private: &[],
+    });
+    assert!(
+        !has_errors(&resp.diags),
+        "plan {type_name}: {:?}",
+        resp.diags
+    );
+    (
+        resp.planned,
+        resp.requires_replace
+            .iter()
+            .map(|r| r.to_string())
+            .collect(),
+    )
+}
+
+fn apply(
+    p: &AwsProvider,
+    type_name: &str,
+    prior: &Value,
+    planned: &Value,
+    config: &Value,
+) -> Value {
+    let resp = p.apply_resource(ApplyRequest {
+        type_name,
+        prior,
+        planned,
+        config,
+        private: &[],
+    });
+    assert!(
+        !has_errors(&resp.diags),
+        "apply {type_name}: {:?}",
+        resp.diags
+    );
+    resp.new_state
+}
+
+fn create(p: &AwsProvider, type_name: &str, config: &Value) -> Value {
+    let ty = p.schema().resources[type_name].block.value_type();
+    let null = Value::Null(ty);
+    let (planned, _) = plan(p, type_name, &null, config);
+    let state = apply(p, type_name, &null, &planned, config);
+    assert!(
+        state.is_wholly_known(),
+        "{type_name}: state has unknown values: {state:?}"
+    );
+    state
+}
+
+/// The planned value must agree with the result where it was known.
+fn assert_consistent(type_name: &str, planned: &Value, state: &Value) {
+    if let (Some(pm), Some(sm)) = (planned.entries(), state.entries()) {
+        for (k, pv) in pm {
+            if pv.is_wholly_known() && !pv.is_null() {
+                let sv = sm.get(k).cloned().unwrap_or(Value::null());
+                assert!(
+                    tfrs_provider::plan::unchanged(pv, &sv)
+                        || pv.unmarked().raw_equal(sv.unmarked()),
+                    "{type_name}.{k}: planned {} but the object has {}",
+                    to_json(pv),
+                    to_json(&sv)
+                );
+            }
+        }
+    }
+}
+
+fn no_changes(p: &AwsProvider, type_name: &str, state: &Value, config: &Value, when: &str) {
+    let read = p.read_resource(type_name, state, &[]);
+    assert!(
+        !has_errors(&read.diags),
+        "{type_name} read: {:?}",
+        read.diags
+    );
+    assert!(
+        !read.new_state.is_null(),
+        "{type_name}: read after {when} found nothing"
+    );
+    let (planned, replace) = plan(p, type_name, &read.new_state, config);
+    assert!(
+        replace.is_empty(),
+        "{type_name}: after {when}, the plan replaces {replace:?}"
+    );
+    assert!(
+        tfrs_provider::plan::unchanged(&read.new_state, &planned),
+        "{type_name}: after {when}, the plan is not empty:\n  read:    {}\n  planned: {}",
+        to_json(&read.new_state),
+        to_json(&planned)
+    );
+}
+
+fn run_case(name: &str, case: &J) {
+    let emu = emulator();
+    let p = provider(&emu);
+    let type_name = case["type"].as_str().unwrap_or(name).to_string();
+    let data = case["data"].as_bool().unwrap_or(false);
+    let mut setup_states = Vec::new();
+    for s in case["setup"].as_array().cloned().unwrap_or_default() {
+        let t = s["type"].as_str().expect("setup type");
+        let cfg = config_value(&p, t, false, &resolve(&s["config"], &setup_states));
+        setup_states.push(create(&p, t, &cfg));
+    }
+    let create_cfg = config_value(
+        &p,
+        &type_name,
+        data,
+        &resolve(&case["create"], &setup_states),
+    );
+    if data {
+        let v = p
+            .read_data_source(&type_name, &create_cfg)
+            .unwrap_or_else(|d| panic!("{type_name}: {d:?}"));
+        check(&type_name, &v, &case["check"], &setup_states);
+        return;
+    }
+    // Create and read back.
+    let ty = p.schema().resources[&type_name].block.value_type();
+    let null = Value::Null(ty.clone());
+    let (planned, _) = plan(&p, &type_name, &null, &create_cfg);
+    let state = apply(&p, &type_name, &null, &planned, &create_cfg);
+    assert_consistent(&type_name, &planned, &state);
+    check(&type_name, &state, &case["check"], &setup_states);
+    no_changes(&p, &type_name, &state, &create_cfg, "create");
+    // Import by ID reads the same object.
+    let id = state
+        .get_attr(case["import_attr"].as_str().unwrap_or("id"))
+        .and_then(Value::as_str)
+        .expect("id")
+        .to_string();
+    let imported = p
+        .import_resource(&type_name, &id)
+        .unwrap_or_else(|d| panic!("{type_name} import {id}: {d:?}"));
+    assert_eq!(imported.len(), 1);
+    for k in case["import_verify"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| vec![J::String("id".into())])
+    {
+        let k = k.as_str().expect("attribute name");
+        assert!(
+            imported[0]
+                .get_attr(k)
+                .is_some_and(|v| state.get_attr(k).is_some_and(|s| s.raw_equal(v))),
+            "{type_name}: import of {id} differs on {k}: {:?} vs {:?}",
+            imported[0].get_attr(k),
+            state.get_attr(k)
+        );
+    }
+    let mut state = state;
+    // Update in place.
+    if !case["update"].is_null() {
+        let cfg = config_value(
+            &p,
+            &type_name,
+            false,
+            &resolve(&case["update"], &setup_states),
+        );
+        let (planned, replace) = plan(&p, &type_name, &state, &cfg);
+        assert!(
+            replace.is_empty(),
+            "{type_name}: the update replaces {replace:?}"
+        );
+        assert!(
+            !tfrs_provider::plan::unchanged(&state, &planned),
+            "{type_name}: the update plans nothing"
+        );
+        state = apply(&p, &type_name, &state, &planned, &cfg);
+        assert_consistent(&type_name, &planned, &state);
+        check(&type_name, &state, &case["check_update"], &setup_states);
+        no_changes(&p, &type_name, &state, &cfg, "update");
+    }
+    // A change that forces replacement.
+    if !case["replace"].is_null() {
+        let cfg = config_value(
+            &p,
+            &type_name,
+            false,
+            &resolve(&case["replace"], &setup_states),
+        );
+        let (_, replace) = plan(&p, &type_name, &state, &cfg);
+        assert!(
+            !replace.is_empty(),
+            "{type_name}: the replacing change does not force replacement"
+        );
+        let gone = apply(&p, &type_name, &state, &null, &null);
+        assert!(gone.is_null());
+        state = create(&p, &type_name, &cfg);
+        no_changes(&p, &type_name, &state, &cfg, "replacement");
+    }
+    // Drift: deleted behind our back, the next read finds nothing.
+    let gone = apply(&p, &type_name, &state, &null, &null);
+    assert!(gone.is_null());
+    let read = p.read_resource(&type_name, &state, &[]);
+    assert!(
+        !has_errors(&read.diags),
+        "{type_name} read after delete: {:?}",
+        read.diags
+    );
+    assert!(
+        read.new_state.is_null(),
+        "{type_name}: still found after delete"
+    );
+    // Deleting what is gone is not an error.
+    let again = apply(&p, &type_name, &state, &null, &null);
+    assert!(again.is_null());
+    let _ = Type::Dynamic;
+}
+
+fn check(type_name: &str, v: &Value, expect: &J, setup: &[Value]) {
+    if let Some(m) = resolve(expect, setup).as_object() {
+        for (k, want) in m {
+            let got = v.get_attr(k).map(to_json).unwrap_or(J::Null);
+            match want {
+                J::String(s) if s.starts_with('~') => {
+                    let re = regex_lite(&s[1..]);
+                    assert!(
+                        got.as_str().is_some_and(&re),
+                        "{type_name}.{k}: {got} does not match {s}"
+                    );
+                }
+                _ => assert_eq!(&got, want, "{type_name}.{k}"),
+            }
+        }
+    }
+}
+
+/// `prefix*` patterns: a literal prefix, then anything.
+fn regex_lite(pattern: &str) -> impl Fn(&str) -> bool + '_ {
+    move |s: &str| match pattern.strip_suffix('*') {
+        Some(prefix) => s.starts_with(prefix),
+        None => s == pattern,
+    }
+}
+
+#[test]
+fn every_case() {
+    let dir = root().join("testdata/aws");
+    let filter = std::env::var("TFRS_AWS_CASE").ok();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("testdata/aws")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .filter(|n| filter.as_ref().is_none_or(|f| n.contains(f.as_str())))
+        .collect();
+    names.sort();
+    assert!(!names.is_empty());
+    // Every registered type has a case.
+    if filter.is_none() {
+        let p = AwsProvider::default();
+        for t in p
+            .schema()
+            .resources
+            .keys()
+            .chain(p.schema().data_sources.keys())
+        {
+            assert!(
+                names
+                    .iter()
+                    .any(|n| n == t || n.starts_with(&format!("{t}."))),
+                "no testdata/aws case for {t}"
+            );
+        }
+    }
+    let results: Vec<(String, std::thread::Result<()>)> = std::thread::scope(|s| {
+        let chunks: Vec<Vec<String>> = names
+            .chunks(names.len().div_ceil(4))
+            .map(|c| c.to_vec())
+            .collect();
+        chunks
+            .into_iter()
+            .map(|chunk| {
+                let dir = dir.clone();
+                s.spawn(move || {
+                    chunk
+                        .into_iter()
+                        .map(|n| {
+                            let text = std::fs::read_to_string(dir.join(format!("{n}.json")))
+                                .expect("case file");
+                            let case: J = serde_json::from_str(&text).expect("case JSON");
+                            let r = std::panic::catch_unwind(|| {
+                                run_case(n.split('.').next().unwrap_or(&n), &case)
+                            });
+                            (n, r)
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .flat_map(|h| h.join().expect("worker"))
+            .collect()
+    });
+    let failed: Vec<&String> = results
+        .iter()
+        .filter(|(_, r)| r.is_err())
+        .map(|(n, _)| n)
+        .collect();
+    println!(
+        "{} of {} AWS cases passed",
+        results.len() - failed.len(),
+        results.len()
+    );
+    assert!(failed.is_empty(), "failed cases: {failed:?}");
+}

@@ -1,0 +1,4 @@
+variable "zones" {
+  type    = lisst(string)
+  default = ["a"]
+}

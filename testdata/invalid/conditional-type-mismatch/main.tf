@@ -1,0 +1,5 @@
+locals {
+  ports = true ? [80, 443] : {
+    http = 80
+  }
+}

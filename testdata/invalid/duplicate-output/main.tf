@@ -1,0 +1,7 @@
+output "name" {
+  value = "a"
+}
+
+output "name" {
+  value = "b"
+}

@@ -1,0 +1,3 @@
+resource "terraform_data" "1app" {
+  input = "x"
+}

@@ -1,0 +1,3 @@
+locals {
+  names = "%{ for n in [\"a\"] }${n}"
+}

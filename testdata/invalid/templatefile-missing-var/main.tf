@@ -1,0 +1,5 @@
+locals {
+  greeting = templatefile("${path.module}/greeting.tftpl", {
+    name = "fortune"
+  })
+}

@@ -1,0 +1,4 @@
+locals {
+  template = "Hello $${file(\"name.txt\")}!"
+  greeting = templatestring(local.template, {})
+}
