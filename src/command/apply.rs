@@ -9,7 +9,6 @@ use crate::config;
 use crate::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::engine::variables::{input_values, Inputs, VarArg};
 use crate::engine::{builtin_providers, Engine, Hooks, RunOptions};
-use crate::lang::validate::validate_module;
 use crate::plans::{Action, PlanMode};
 use crate::states::{new_lineage, State};
 use crate::views::ui::{HumanOptions, HumanUi, JsonUi, Operation, UiOutput, UiSink};
@@ -223,7 +222,11 @@ fn execute(
         return Err(d);
     }
     let mut warnings = d;
-    let v = validate_module(&module, sources);
+    let v = crate::lang::validate::validate_module_with_schemas(
+        &module,
+        sources,
+        &super::provider_schemas(),
+    );
     if v.has_errors() {
         return Err(v);
     }

@@ -153,3 +153,21 @@ pub fn style(no_color: bool) -> Style {
         Style::Boxed
     }
 }
+
+/// The resource and data source schemas of the built-in providers, for
+/// `validate`: a type belongs to the provider its name starts with.
+pub fn provider_schemas() -> impl Fn(crate::addrs::Mode, &str) -> Option<tfrs_provider::Schema> {
+    let providers: Vec<(String, tfrs_provider::ProviderSchema)> =
+        crate::engine::builtin_providers()
+            .into_iter()
+            .map(|b| (b.name.to_string(), (b.new)().schema().clone()))
+            .collect();
+    move |mode, type_name| {
+        let prefix = type_name.split('_').next().unwrap_or(type_name);
+        let (_, schema) = providers.iter().find(|(n, _)| n == prefix)?;
+        match mode {
+            crate::addrs::Mode::Managed => schema.resources.get(type_name).cloned(),
+            crate::addrs::Mode::Data => schema.data_sources.get(type_name).cloned(),
+        }
+    }
+}

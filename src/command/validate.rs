@@ -4,7 +4,6 @@
 use super::flags::{self, Kind};
 use crate::config;
 use crate::diag::{Diagnostic, Diagnostics, Severity, SourceMap};
-use crate::lang::validate::validate_module;
 use serde_json::json;
 use std::path::Path;
 
@@ -58,7 +57,11 @@ pub fn validate_dir(dir: &Path, sources: &SourceMap) -> Diagnostics {
         crate::diag::sort(&mut diags, sources);
         return diags;
     }
-    diags.extend(validate_module(&module, sources));
+    diags.extend(crate::lang::validate::validate_module_with_schemas(
+        &module,
+        sources,
+        &super::provider_schemas(),
+    ));
     crate::diag::sort(&mut diags, sources);
     diags
 }

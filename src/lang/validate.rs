@@ -97,8 +97,20 @@ impl Scope for ValidateScope<'_> {
     }
 }
 
+/// Finds the schema of a resource (`Mode::Managed`) or data source type.
+pub type SchemaLookup<'a> = &'a dyn Fn(Mode, &str) -> Option<tfrs_provider::Schema>;
+
 /// Validates `module` and, recursively, the local modules it calls.
 pub fn validate_module(module: &Module, sources: &SourceMap) -> Diagnostics {
+    validate_module_with_schemas(module, sources, &|_, _| None)
+}
+
+/// Validates `module` with the resource schemas of the providers at hand.
+pub fn validate_module_with_schemas(
+    module: &Module,
+    sources: &SourceMap,
+    schemas: SchemaLookup,
+) -> Diagnostics {
     let mut diags = Diagnostics::new();
     let no_locals = BTreeMap::new();
     let base = ValidateScope {
@@ -180,7 +192,21 @@ pub fn validate_module(module: &Module, sources: &SourceMap) -> Diagnostics {
             check_expr(fe, &scope(Context::default()), &mut diags);
         }
         check_depends_on(&r.depends_on, &scope(ctx), &mut diags);
-        check_body(&r.body, &scope(ctx), &mut diags);
+        // Where a provider's schema is known, the body is decoded by it
+        // (unsupported arguments and blocks, missing required arguments,
+        // wrong types); otherwise its expressions are only evaluated.
+        match schemas(r.mode, &r.type_name) {
+            Some(schema) => {
+                let sc = scope(ctx);
+                let mut ev = Evaluator::new(&sc);
+                if let Err(d) =
+                    super::decode::decode_body(&mut ev, &r.body, &schema.block, r.decl_span)
+                {
+                    diags.extend(d);
+                }
+            }
+            None => check_body(&r.body, &scope(ctx), &mut diags),
+        }
         let post_ctx = Context {
             has_self: true,
             ..ctx
@@ -222,7 +248,7 @@ pub fn validate_module(module: &Module, sources: &SourceMap) -> Diagnostics {
         for a in &mc.inputs {
             check_expr(&a.expr, &scope(ctx), &mut diags);
         }
-        check_module_call(module, mc, sources, &mut diags);
+        check_module_call(module, mc, sources, schemas, &mut diags);
     }
 
     module.add_context(&mut diags);
@@ -233,6 +259,7 @@ fn check_module_call(
     module: &Module,
     mc: &config::ModuleCall,
     sources: &SourceMap,
+    schemas: SchemaLookup,
     diags: &mut Diagnostics,
 ) {
     let src = mc.source.as_str();
@@ -290,7 +317,7 @@ fn check_module_call(
             );
         }
     }
-    diags.extend(validate_module(&child, sources));
+    diags.extend(validate_module_with_schemas(&child, sources, schemas));
 }
 
 fn normalize(p: &Path) -> std::path::PathBuf {
