@@ -1344,19 +1344,7 @@ impl<'e, 'a> Run<'e, 'a> {
         let ty = schema.block.value_type();
         if mode == Mode::Data {
             // Data sources simply leave the state.
-            let mut state = self.state.lock().expect("state lock");
-            let keys: Vec<InstanceKey> = state
-                .resource(addr)
-                .map(|rs| {
-                    rs.instances
-                        .iter()
-                        .map(|i| InstanceKey::from_json(i.index_key.as_ref()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            for k in keys {
-                state.set_instance(&addr.instance(k), &provider_addr, None, None);
-            }
+            self.state.lock().expect("state lock").remove_resource(addr);
             return Ok(());
         }
         let mut prior = self.prior_instances(addr, &ty)?;
@@ -1613,20 +1601,7 @@ impl<'e, 'a> Run<'e, 'a> {
         let schema = e.schema_of(&pk, mode, &addr.resource.type_name, None)?;
         let ty = schema.block.value_type();
         if mode == Mode::Data {
-            let mut state = self.state.lock().expect("state lock");
-            let keys: Vec<InstanceKey> = state
-                .resource(addr)
-                .map(|rs| {
-                    rs.instances
-                        .iter()
-                        .map(|i| InstanceKey::from_json(i.index_key.as_ref()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            for k in keys {
-                state.set_instance(&addr.instance(k), &provider_addr, None, None);
-            }
-            drop(state);
+            self.state.lock().expect("state lock").remove_resource(addr);
             self.persist_current();
             return Ok(());
         }

@@ -244,6 +244,12 @@ impl State {
         }
     }
 
+    /// Forgets a resource and all its instances (a data source no longer
+    /// configured leaves the state this way).
+    pub fn remove_resource(&mut self, addr: &AbsResource) {
+        self.resources.retain(|r| r.address() != *addr);
+    }
+
     /// Adds a deposed object for an instance (create_before_destroy).
     pub fn add_deposed(&mut self, addr: &AbsInstance, key: &str) {
         if let Some(r) = self
