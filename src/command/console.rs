@@ -1,10 +1,12 @@
 //! `tfrs console`: evaluates expressions read from standard input, one a
-//! line, as `terraform console` does with piped input: each line is
-//! evaluated, the first error stops the run, and the last result is printed.
+//! line, in the context of the module in the working directory (its input
+//! variables, local values, and the resources and outputs of its state),
+//! and prints each result as `terraform console` renders it. The first
+//! error stops the run, as in Terraform.
 
 use super::flags::{self, Kind};
 use crate::diag::{render_styled, Diagnostic, Diagnostics, SourceMap, Style};
-use crate::lang::eval::{EmptyScope, Evaluator};
+use crate::lang::eval::{EmptyScope, Evaluator, Scope};
 use crate::lang::repl::{as_type_value, format_value};
 use crate::syntax::parser::parse_expression_in;
 use std::io::{BufRead, Write};
@@ -39,41 +41,174 @@ pub fn run(args: &[String]) -> i32 {
     };
     let style = super::style(parsed.bool("no-color"));
     let sources = SourceMap::default();
-    let scope = EmptyScope {
+    let empty = EmptyScope {
         base_dir: std::path::PathBuf::from("."),
     };
+    let context = match module_context(&parsed, &sources) {
+        Ok(c) => c,
+        Err(diags) => {
+            print_diagnostics(diags, &sources, style);
+            return 1;
+        }
+    };
+    let run_scope = context
+        .as_ref()
+        .map(|(module, values)| crate::engine::scope::RunScope {
+            module,
+            values,
+            instance: Default::default(),
+            workspace: "default",
+        });
+    let scope: &dyn Scope = match &run_scope {
+        Some(s) => s,
+        None => &empty,
+    };
     let stdin = std::io::stdin();
-    let mut last = String::new();
+    let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
         let Ok(line) = line else { break };
         let line = line.trim();
         match line {
-            "" => {
-                last.clear();
-                continue;
-            }
+            "" => continue,
             "exit" => return 0,
             "help" => {
-                last = HELP_TEXT.to_string();
+                let _ = writeln!(out, "{HELP_TEXT}");
                 continue;
             }
             _ => {}
         }
-        match evaluate(line, &scope, &sources) {
-            Ok(text) => last = text,
+        match evaluate(line, scope, &sources) {
+            Ok(text) => {
+                let _ = writeln!(out, "{text}");
+            }
             Err(diags) => {
+                let _ = out.flush();
                 print_diagnostics(diags, &sources, style);
                 return 1;
             }
         }
     }
-    let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "{last}");
     0
 }
 
+/// The module in the working directory with what the console can know of
+/// it: input variables, local values, and its state's resources; `None`
+/// where there is no configuration.
+fn module_context(
+    parsed: &flags::Parsed,
+    sources: &SourceMap,
+) -> Result<
+    Option<(
+        crate::config::Module,
+        std::sync::RwLock<crate::engine::scope::Values>,
+    )>,
+    Diagnostics,
+> {
+    use crate::engine::variables::{input_values, Inputs, VarArg};
+    let dir = std::path::Path::new(".");
+    if !crate::config::has_config_files(dir) {
+        return Ok(None);
+    }
+    let (module, d) = crate::config::load(dir, sources);
+    if d.has_errors() {
+        return Err(d);
+    }
+    let args: Vec<VarArg> = parsed
+        .ordered
+        .iter()
+        .filter_map(|(k, v)| match k.as_str() {
+            "var" => Some(VarArg::Var(v.clone())),
+            "var-file" => Some(VarArg::File(v.clone())),
+            _ => None,
+        })
+        .collect();
+    let variables = input_values(
+        &module,
+        &Inputs {
+            args: &args,
+            interactive: false,
+        },
+        sources,
+    )?;
+    let mut values = crate::engine::scope::Values {
+        variables,
+        ..Default::default()
+    };
+    // Resources as the state has them (attributes decoded without schemas).
+    let state_path = parsed.value("state").unwrap_or("terraform.tfstate");
+    if let Ok(text) = std::fs::read_to_string(state_path) {
+        if let Ok(state) = crate::states::State::from_json(&text) {
+            for r in &state.resources {
+                let addr = r.address();
+                if !addr.module.is_root() {
+                    continue;
+                }
+                let mut keyed = std::collections::BTreeMap::new();
+                for i in r.instances.iter().filter(|i| i.deposed.is_none()) {
+                    keyed.insert(
+                        crate::addrs::InstanceKey::from_json(i.index_key.as_ref()),
+                        tfrs_provider::json::infer(&i.attributes),
+                    );
+                }
+                let v = match r.each.as_deref() {
+                    Some("list") => tfrs_provider::Value::Tuple(keyed.into_values().collect()),
+                    Some("map") => tfrs_provider::Value::Object(
+                        keyed
+                            .into_iter()
+                            .map(|(k, v)| {
+                                (
+                                    match k {
+                                        crate::addrs::InstanceKey::Str(s) => s,
+                                        other => other.to_string(),
+                                    },
+                                    v,
+                                )
+                            })
+                            .collect(),
+                    ),
+                    _ => keyed
+                        .into_values()
+                        .next()
+                        .unwrap_or(tfrs_provider::Value::null()),
+                };
+                values.resources.insert(addr.resource.to_string(), v);
+            }
+        }
+    }
+    // Local values, each once the locals it uses are known.
+    let values = std::sync::RwLock::new(values);
+    let mut pending: Vec<String> = module.locals.keys().cloned().collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|name| {
+            let uses_pending = module.locals[name].expr.traversals().iter().any(|t| {
+                t.root == "local"
+                    && matches!(t.steps.first(), Some(crate::syntax::ast::Step::Attr(a)) if a != name && values.read().map(|v| !v.locals.contains_key(a)).unwrap_or(false))
+            });
+            if uses_pending {
+                return true;
+            }
+            let scope = crate::engine::scope::RunScope {
+                module: &module,
+                values: &values,
+                instance: Default::default(),
+                workspace: "default",
+            };
+            let v = Evaluator::new(&scope).eval(&module.locals[name].expr).unwrap_or_else(|_| tfrs_provider::Value::unknown());
+            if let Ok(mut w) = values.write() {
+                w.locals.insert(name.clone(), v);
+            }
+            false
+        });
+        if pending.len() == before {
+            break;
+        }
+    }
+    Ok(Some((module, values)))
+}
+
 /// Evaluates one line as the console does, returning its rendering.
-fn evaluate(line: &str, scope: &EmptyScope, sources: &SourceMap) -> Result<String, Diagnostics> {
+fn evaluate(line: &str, scope: &dyn Scope, sources: &SourceMap) -> Result<String, Diagnostics> {
     let file = sources.add("<console-input>", line.to_string());
     let (expr, diags) = parse_expression_in(line, file, "<console-input>");
     let Some(expr) = expr.filter(|_| !diags.has_errors()) else {

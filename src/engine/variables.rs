@@ -238,7 +238,8 @@ fn parse_text(
     name: &str,
     sources: &SourceMap,
 ) -> Result<Value, Diagnostics> {
-    if ty.is_primitive() {
+    // Untyped variables take the text literally too, as in Terraform.
+    if ty.is_primitive() || *ty == Type::Dynamic {
         return Ok(Value::string(text));
     }
     let file = sources.add(format!("<value for var.{name}>"), text.to_string());
