@@ -13,6 +13,9 @@ pub fn resources() -> Vec<Box<dyn Resource>> {
 
 pub fn data_sources() -> Vec<Box<dyn DataSource>> {
     vec![
+        Box::new(ec2::subnet_ids::SubnetIds),
+        Box::new(ec2::subnets::Subnets),
+        Box::new(ec2::vpc::Vpc),
         Box::new(sts::caller_identity::CallerIdentity),
         Box::new(sts::region::Region),
     ]

@@ -9,7 +9,9 @@
 //!   "check": {"attr": "expected value"} }
 //! ```
 //! `setup` objects are created first; `${setup.N.attr}` in strings refers
-//! to their state. Data source cases have `"data": true` and only `create`.
+//! to their state. Data source cases have `"data": true` and only `create`,
+//! `check`, `check_len` (element counts) and `warning` (the summary of the
+//! warning validation gives, if any).
 
 use serde_json::Value as J;
 use std::io::{BufRead, BufReader};
@@ -224,8 +226,16 @@ fn run_case(name: &str, case: &J) {
     let mut setup_states = Vec::new();
     for s in case["setup"].as_array().cloned().unwrap_or_default() {
         let t = s["type"].as_str().expect("setup type");
-        let cfg = config_value(&p, t, false, &resolve(&s["config"], &setup_states));
-        setup_states.push(create(&p, t, &cfg));
+        let is_data = s["data"].as_bool().unwrap_or(false);
+        let cfg = config_value(&p, t, is_data, &resolve(&s["config"], &setup_states));
+        if is_data {
+            setup_states.push(
+                p.read_data_source(t, &cfg)
+                    .unwrap_or_else(|d| panic!("{t}: {d:?}")),
+            );
+        } else {
+            setup_states.push(create(&p, t, &cfg));
+        }
     }
     let create_cfg = config_value(
         &p,

@@ -2,6 +2,7 @@
 //! type.
 
 pub mod dynamodb;
+pub mod ec2;
 pub mod s3;
 pub mod sts;
 
