@@ -1082,11 +1082,13 @@ impl<'e, 'a> Run<'e, 'a> {
                 Mode::Managed => provider.validate_resource(&r.type_name, &config),
                 Mode::Data => provider.validate_data_source(&r.type_name, &config),
             };
-            if let Err(d) = provider_diags(validate, Some(r.decl_span)) {
-                diags.extend(d);
-                if diags.has_errors() {
-                    continue;
-                }
+            // Warnings (deprecations) are kept for the report; errors stop
+            // this instance.
+            let validated = to_diagnostics(validate, Some(r.decl_span));
+            let failed = validated.has_errors();
+            diags.extend(validated);
+            if failed {
+                continue;
             }
             if r.mode == Mode::Data {
                 match self.plan_data_instance(
@@ -2032,6 +2034,16 @@ fn encode_private(p: &[u8]) -> Option<String> {
 
 /// Provider diagnostics as ours, at `span`; errors make it `Err`.
 fn provider_diags(diags: tfrs_provider::Diags, span: Option<Span>) -> Result<(), Diagnostics> {
+    let out = to_diagnostics(diags, span);
+    if out.has_errors() {
+        Err(out)
+    } else {
+        Ok(())
+    }
+}
+
+/// Provider diagnostics as ours, warnings included, at `span`.
+fn to_diagnostics(diags: tfrs_provider::Diags, span: Option<Span>) -> Diagnostics {
     let mut out = Diagnostics::new();
     for d in diags {
         let mut x = match d.severity {
@@ -2041,11 +2053,7 @@ fn provider_diags(diags: tfrs_provider::Diags, span: Option<Span>) -> Result<(),
         x.subject = span;
         out.push(x);
     }
-    if out.has_errors() {
-        Err(out)
-    } else {
-        Ok(())
-    }
+    out
 }
 
 /// Names the resource in an apply error, as Terraform's "with" line does.
