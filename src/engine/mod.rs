@@ -398,27 +398,8 @@ impl<'a> Engine<'a> {
     /// Makes a plan. `state` is the prior state; it is refreshed as the
     /// walk goes, and becomes the plan's `prior_state`.
     pub fn plan(&self, state: &State, variables: BTreeMap<String, Value>) -> (Plan, Diagnostics) {
-        let run = Run {
-            engine: self,
-            values: RwLock::new(Values {
-                variables: variables.clone(),
-                ..Values::default()
-            }),
-            state: Mutex::new(state.clone()),
-            changes: Mutex::new(Vec::new()),
-            drift: Mutex::new(Vec::new()),
-            output_changes: Mutex::new(Vec::new()),
-            diags: Mutex::new(Diagnostics::new()),
-            planned: None,
-            pending: Mutex::new(BTreeSet::new()),
-        };
-        let targeted = self.targeted_nodes();
-        let outcomes = walk(&self.deps, self.opts.parallelism, self.stop, |i| {
-            if !targeted.contains(&i) {
-                return run.skip_untargeted(&self.nodes[i]);
-            }
-            run.plan_node(&self.nodes[i])
-        });
+        let run = self.new_run(variables.clone(), state.clone(), None);
+        let outcomes = self.walk_run(&run, |r, n| r.plan_node(n));
         let mut diags = run.diags.into_inner().expect("diags lock");
         if outcomes.contains(&Outcome::Skipped)
             && self.stop.load(std::sync::atomic::Ordering::SeqCst)
@@ -455,27 +436,8 @@ impl<'a> Engine<'a> {
         if state.lineage.is_empty() {
             state.lineage = crate::states::new_lineage();
         }
-        let run = Run {
-            engine: self,
-            values: RwLock::new(Values {
-                variables: plan.variables.clone(),
-                ..Values::default()
-            }),
-            state: Mutex::new(state),
-            changes: Mutex::new(Vec::new()),
-            drift: Mutex::new(Vec::new()),
-            output_changes: Mutex::new(Vec::new()),
-            diags: Mutex::new(Diagnostics::new()),
-            planned: Some(plan),
-            pending: Mutex::new(BTreeSet::new()),
-        };
-        let targeted = self.targeted_nodes();
-        let outcomes = walk(&self.deps, self.opts.parallelism, self.stop, |i| {
-            if !targeted.contains(&i) {
-                return run.skip_untargeted(&self.nodes[i]);
-            }
-            run.apply_node(&self.nodes[i])
-        });
+        let run = self.new_run(plan.variables.clone(), state, Some(plan));
+        let outcomes = self.walk_run(&run, |r, n| r.apply_node(n));
         let mut diags = run.diags.into_inner().expect("diags lock");
         let mut state = run.state.into_inner().expect("state lock");
         if outcomes.contains(&Outcome::Skipped)
@@ -510,6 +472,44 @@ impl<'a> Engine<'a> {
         }
         self.hooks.state_changed(&state);
         (state, diags)
+    }
+
+    fn new_run<'e>(
+        &'e self,
+        variables: BTreeMap<String, Value>,
+        state: State,
+        planned: Option<&'e Plan>,
+    ) -> Run<'e, 'a> {
+        Run {
+            engine: self,
+            values: RwLock::new(Values {
+                variables,
+                ..Values::default()
+            }),
+            state: Mutex::new(state),
+            changes: Mutex::new(Vec::new()),
+            drift: Mutex::new(Vec::new()),
+            output_changes: Mutex::new(Vec::new()),
+            diags: Mutex::new(Diagnostics::new()),
+            planned,
+            pending: Mutex::new(BTreeSet::new()),
+        }
+    }
+
+    /// Walks the graph with `phase` (planning or applying) for the nodes in
+    /// scope of `-target`; the others keep their values from the state.
+    fn walk_run<F>(&self, run: &Run<'_, 'a>, phase: F) -> Vec<Outcome>
+    where
+        F: Fn(&Run<'_, 'a>, &Node) -> bool + Sync,
+    {
+        let targeted = self.targeted_nodes();
+        walk(&self.deps, self.opts.parallelism, self.stop, |i| {
+            if targeted.contains(&i) {
+                phase(run, &self.nodes[i])
+            } else {
+                run.skip_untargeted(&self.nodes[i])
+            }
+        })
     }
 
     /// Nodes that run: all without `-target`; else the targets and what
