@@ -41,7 +41,7 @@ impl Fixture {
 
     fn plan_with(&self, opts: &RunOptions) -> Result<Plan, String> {
         let sources = SourceMap::default();
-        let (module, d) = config::load(&self.dir, &sources);
+        let (module, d) = config::load_tree(&self.dir, &sources);
         if d.has_errors() {
             return Err(format!("{d:?}"));
         }
@@ -75,7 +75,7 @@ impl Fixture {
     fn apply_with(&mut self, opts: &RunOptions) -> Result<Plan, String> {
         let plan = self.plan_with(opts)?;
         let sources = SourceMap::default();
-        let (module, _) = config::load(&self.dir, &sources);
+        let (module, _) = config::load_tree(&self.dir, &sources);
         let stop = AtomicBool::new(false);
         let engine = Engine::new(&module, &plan.prior_state, opts, &NoHooks, &stop)
             .map_err(|d| format!("{d:?}"))?;
@@ -518,4 +518,216 @@ fn errors_name_the_problem() {
     let err = f.plan().unwrap_err();
     assert!(err.contains("Unknown provider"), "{err}");
     let _ = Path::new(".");
+}
+
+#[test]
+fn modules_expand_with_inputs_outputs_count_and_for_each() {
+    let mut f = Fixture::new("modules");
+    let net = f.dir.join("modules/net");
+    std::fs::create_dir_all(&net).unwrap();
+    std::fs::write(
+        net.join("main.tf"),
+        r#"
+variable "prefix" {
+  type = string
+}
+variable "zones" {
+  type    = list(string)
+  default = ["a"]
+}
+variable "size" {
+  type = number
+  default = 1
+  validation {
+    condition     = var.size < 10
+    error_message = "The size must be under 10."
+  }
+}
+locals {
+  full = "${var.prefix}-${basename(path.module)}"
+}
+resource "testing_object" "zone" {
+  count = length(var.zones)
+  name  = "${local.full}-${var.zones[count.index]}"
+  value = tostring(var.size)
+}
+output "names" {
+  value = testing_object.zone[*].name
+}
+output "first_id" {
+  value = testing_object.zone[0].id
+}
+"#,
+    )
+    .unwrap();
+    f.config(
+        r#"
+variable "size" {
+  default = 2
+}
+module "one" {
+  source = "./modules/net"
+  prefix = "one"
+  zones  = ["a", "b"]
+  size   = var.size
+}
+module "many" {
+  source   = "./modules/net"
+  for_each = toset(["x", "y"])
+  prefix   = "many-${each.key}"
+}
+module "counted" {
+  source = "./modules/net"
+  count  = 1
+  prefix = "c${count.index}"
+}
+resource "testing_object" "user" {
+  name  = "user"
+  value = join(",", module.one.names)
+}
+output "one_names" {
+  value = module.one.names
+}
+output "many_first" {
+  value = { for k, m in module.many : k => m.names[0] }
+}
+output "counted" {
+  value = module.counted[0].names
+}
+"#,
+    );
+    let plan = f.apply().unwrap();
+    let addrs: Vec<String> = actions(&plan).into_iter().map(|(a, _)| a).collect();
+    assert_eq!(
+        addrs,
+        // Root resources first, as Terraform orders addresses.
+        vec![
+            "testing_object.user",
+            "module.counted[0].testing_object.zone[0]",
+            "module.many[\"x\"].testing_object.zone[0]",
+            "module.many[\"y\"].testing_object.zone[0]",
+            "module.one.testing_object.zone[0]",
+            "module.one.testing_object.zone[1]",
+        ]
+    );
+    assert_eq!(
+        f.stored_names(),
+        vec![
+            "c0-net-a",
+            "many-x-net-a",
+            "many-y-net-a",
+            "one-net-a",
+            "one-net-b",
+            "user"
+        ]
+    );
+    assert_eq!(
+        f.state.outputs["one_names"].value,
+        serde_json::json!(["one-net-a", "one-net-b"])
+    );
+    assert_eq!(
+        f.state.outputs["many_first"].value,
+        serde_json::json!({"x": "many-x-net-a", "y": "many-y-net-a"})
+    );
+    assert_eq!(
+        f.state.outputs["counted"].value,
+        serde_json::json!(["c0-net-a"])
+    );
+    let user = f.state.resources.iter().find(|r| r.name == "user").unwrap();
+    assert_eq!(user.instances[0].attributes["value"], "one-net-a,one-net-b");
+    let zone = f
+        .state
+        .resources
+        .iter()
+        .find(|r| r.module.as_deref() == Some("module.one"))
+        .unwrap();
+    assert_eq!(zone.instances[0].attributes["value"], "2");
+    assert!(actions(&f.plan().unwrap()).is_empty());
+
+    // A module instance goes away: its resources are deleted, naming why.
+    let text = std::fs::read_to_string(f.dir.join("main.tf"))
+        .unwrap()
+        .replace("toset([\"x\", \"y\"])", "toset([\"x\"])")
+        .replace("count  = 1", "count  = 0")
+        .replace("module.counted[0].names", "module.counted");
+    std::fs::write(f.dir.join("main.tf"), text).unwrap();
+    let plan = f.apply().unwrap();
+    let deleted: Vec<(String, Option<ActionReason>)> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .map(|c| (c.addr.to_string(), c.reason))
+        .collect();
+    assert_eq!(
+        deleted,
+        vec![
+            (
+                "module.counted[0].testing_object.zone[0]".to_string(),
+                Some(ActionReason::DeleteBecauseNoModule)
+            ),
+            (
+                "module.many[\"y\"].testing_object.zone[0]".to_string(),
+                Some(ActionReason::DeleteBecauseNoModule)
+            ),
+        ]
+    );
+    assert_eq!(
+        f.stored_names(),
+        vec!["many-x-net-a", "one-net-a", "one-net-b", "user"]
+    );
+    assert!(actions(&f.plan().unwrap()).is_empty());
+
+    // A variable's validation rule is checked with the value given.
+    let text = std::fs::read_to_string(f.dir.join("main.tf"))
+        .unwrap()
+        .replace("default = 2", "default = 20");
+    std::fs::write(f.dir.join("main.tf"), text).unwrap();
+    let err = f.plan().unwrap_err();
+    assert!(err.contains("The size must be under 10."), "{err}");
+    assert!(
+        err.contains("This was checked by the validation rule at"),
+        "{err}"
+    );
+
+    // Destroy removes everything, modules included.
+    let text = std::fs::read_to_string(f.dir.join("main.tf"))
+        .unwrap()
+        .replace("default = 20", "default = 2");
+    std::fs::write(f.dir.join("main.tf"), text).unwrap();
+    f.apply_with(&RunOptions {
+        mode: PlanMode::Destroy,
+        ..RunOptions::default()
+    })
+    .unwrap();
+    assert!(f.stored().is_empty());
+    assert!(f.state.resources.is_empty());
+}
+
+#[test]
+fn module_errors_name_the_problem() {
+    let f = Fixture::new("module-errors");
+    f.config(
+        r#"
+module "remote" {
+  source = "hashicorp/consul/aws"
+}
+"#,
+    );
+    let err = f.plan().unwrap_err();
+    assert!(err.contains("not a local path"), "{err}");
+    f.config(
+        r#"
+module "m" {
+  source = "./m"
+}
+"#,
+    );
+    std::fs::create_dir_all(f.dir.join("m")).unwrap();
+    std::fs::write(
+        f.dir.join("m/main.tf"),
+        "variable \"need\" {}\nvariable \"typed\" {\n  type = number\n  default = 1\n}\n",
+    )
+    .unwrap();
+    let err = f.plan().unwrap_err();
+    assert!(err.contains("The argument \"need\" is required"), "{err}");
 }

@@ -217,7 +217,7 @@ fn execute(
         )
         .into());
     }
-    let (module, d) = config::load(dir, sources);
+    let (module, d) = config::load_tree(dir, sources);
     if d.has_errors() {
         return Err(d);
     }

@@ -55,6 +55,7 @@ pub fn run(args: &[String]) -> i32 {
         .as_ref()
         .map(|(module, values)| crate::engine::scope::RunScope {
             module,
+            inst: Default::default(),
             values,
             instance: Default::default(),
             workspace: "default",
@@ -130,10 +131,8 @@ fn module_context(
         },
         sources,
     )?;
-    let mut values = crate::engine::scope::Values {
-        variables,
-        ..Default::default()
-    };
+    let mut values = crate::engine::scope::Values::with_root_variables(variables);
+    let root = crate::addrs::ModuleInstance::root();
     // Resources as the state has them (attributes decoded without schemas).
     let state_path = parsed.value("state").unwrap_or("terraform.tfstate");
     if let Ok(text) = std::fs::read_to_string(state_path) {
@@ -171,7 +170,10 @@ fn module_context(
                         .next()
                         .unwrap_or(tfrs_provider::Value::null()),
                 };
-                values.resources.insert(addr.resource.to_string(), v);
+                values
+                    .module_mut(&root)
+                    .resources
+                    .insert(addr.resource.to_string(), v);
             }
         }
     }
@@ -183,20 +185,23 @@ fn module_context(
         pending.retain(|name| {
             let uses_pending = module.locals[name].expr.traversals().iter().any(|t| {
                 t.root == "local"
-                    && matches!(t.steps.first(), Some(crate::syntax::ast::Step::Attr(a)) if a != name && values.read().map(|v| !v.locals.contains_key(a)).unwrap_or(false))
+                    && matches!(t.steps.first(), Some(crate::syntax::ast::Step::Attr(a)) if a != name && values.read().map(|v| !v.root().is_some_and(|r| r.locals.contains_key(a))).unwrap_or(false))
             });
             if uses_pending {
                 return true;
             }
             let scope = crate::engine::scope::RunScope {
                 module: &module,
+                inst: Default::default(),
                 values: &values,
                 instance: Default::default(),
                 workspace: "default",
             };
             let v = Evaluator::new(&scope).eval(&module.locals[name].expr).unwrap_or_else(|_| tfrs_provider::Value::unknown());
             if let Ok(mut w) = values.write() {
-                w.locals.insert(name.clone(), v);
+                w.module_mut(&crate::addrs::ModuleInstance::root())
+                    .locals
+                    .insert(name.clone(), v);
             }
             false
         });

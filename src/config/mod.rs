@@ -105,6 +105,9 @@ pub struct ModuleCall {
     pub for_each: Option<Expr>,
     pub depends_on: Vec<Expr>,
     pub inputs: Vec<Attribute>,
+    /// `providers = { aws = aws.west }`: the child's provider key (`aws`,
+    /// `aws.x`) and the parent's key it is given.
+    pub providers: Vec<(String, String)>,
     pub span: Span,
 }
 
@@ -149,6 +152,9 @@ pub struct Module {
     pub other_blocks: Vec<Block>,
     /// The files' text, for diagnostics.
     pub sources: SourceMap,
+    /// Child modules by call name, loaded by [`load_tree`] (empty after
+    /// [`load`]).
+    pub children: BTreeMap<String, std::sync::Arc<Module>>,
 }
 
 impl Module {
@@ -222,6 +228,139 @@ fn is_override(path: &Path) -> bool {
         .or_else(|| name.strip_suffix(".tf"))
         .unwrap_or(name);
     stem == "override" || stem.ends_with("_override")
+}
+
+/// Loads the module in `dir` and, recursively, the modules it calls
+/// (local paths only: nothing can be downloaded).
+pub fn load_tree(dir: &Path, sources: &SourceMap) -> (Module, Diagnostics) {
+    let (mut module, mut diags) = load(dir, sources);
+    if diags.has_errors() {
+        return (module, diags);
+    }
+    load_children(&mut module, &mut diags, &mut vec![normalize_path(dir)]);
+    (module, diags)
+}
+
+fn load_children(module: &mut Module, diags: &mut Diagnostics, stack: &mut Vec<PathBuf>) {
+    let calls: Vec<ModuleCall> = module.module_calls.values().cloned().collect();
+    for mc in calls {
+        let dir = match module_source_dir(module, &mc) {
+            Ok(d) => d,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if stack.contains(&dir) {
+            diags.push(
+                Diagnostic::error(
+                    "Module calls itself",
+                    format!(
+                        "The module {:?} has source {:?}, a module that is already being loaded: modules cannot call themselves, directly or indirectly.",
+                        mc.name, mc.source
+                    ),
+                )
+                .with_subject(mc.source_span),
+            );
+            continue;
+        }
+        let (mut child, d) = load(&dir, &module.sources);
+        let failed = d.has_errors();
+        diags.extend(d);
+        if failed {
+            continue;
+        }
+        stack.push(dir);
+        load_children(&mut child, diags, stack);
+        stack.pop();
+        module
+            .children
+            .insert(mc.name.clone(), std::sync::Arc::new(child));
+    }
+}
+
+/// The directory a module call's source names: a local path, or an error
+/// for anything that would need a download.
+pub fn module_source_dir(module: &Module, mc: &ModuleCall) -> Result<PathBuf, Diagnostic> {
+    let src = mc.source.as_str();
+    if !(src.starts_with("./") || src.starts_with("../")) {
+        return Err(Diagnostic::error(
+            "Module not installed",
+            format!("The module {:?} has source {src:?}, which is not a local path. tfrs runs offline and cannot download modules from registries or version control; copy the module into this configuration and use a local path such as \"./modules/{}\".", mc.name, mc.name),
+        )
+        .with_subject(mc.source_span));
+    }
+    let dir = module.dir.join(src);
+    if !dir.is_dir() {
+        return Err(Diagnostic::error(
+            "Unreadable module directory",
+            format!(
+                "The directory {} does not exist or cannot be read.",
+                dir.display()
+            ),
+        )
+        .with_subject(mc.source_span));
+    }
+    Ok(normalize_path(&dir))
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system.
+pub fn normalize_path(p: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A module call's `providers` map: `{ aws = aws.west }`.
+fn provider_map(e: &Expr, diags: &mut Diagnostics) -> Vec<(String, String)> {
+    let key_of = |e: &Expr| -> Option<String> {
+        let t = e.as_traversal()?;
+        let mut key = t.root.clone();
+        for s in &t.steps {
+            match s {
+                crate::syntax::ast::Step::Attr(a) => {
+                    key.push('.');
+                    key.push_str(a);
+                }
+                _ => return None,
+            }
+        }
+        (key.matches('.').count() <= 1).then_some(key)
+    };
+    let ExprKind::Object(items) = &e.kind else {
+        diags.push(
+            Diagnostic::error(
+                "Invalid providers argument",
+                "The \"providers\" argument must be a map from provider names in the child module to provider configurations in this module, like { aws = aws.west }.",
+            )
+            .with_subject(e.span),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match (key_of(&item.key), key_of(&item.value)) {
+            (Some(k), Some(v)) => out.push((k, v)),
+            _ => diags.push(
+                Diagnostic::error(
+                    "Invalid provider configuration reference",
+                    "A provider configuration reference must not be given in quotes, and must be a provider name optionally followed by a dot and an alias.",
+                )
+                .with_subject(item.value.span),
+            ),
+        }
+    }
+    out
 }
 
 /// Loads the module in `dir`.
@@ -914,6 +1053,7 @@ fn decode_module_call(b: &Block, diags: &mut Diagnostics) -> Option<ModuleCall> 
         for_each: None,
         depends_on: Vec::new(),
         inputs: Vec::new(),
+        providers: Vec::new(),
         span: b.header_span(),
     };
     let mut has_source = false;
@@ -933,7 +1073,8 @@ fn decode_module_call(b: &Block, diags: &mut Diagnostics) -> Option<ModuleCall> 
                     .with_subject(a.expr.span),
                 ),
             },
-            "version" | "providers" => {}
+            "version" => {}
+            "providers" => mc.providers = provider_map(&a.expr, diags),
             "count" => mc.count = Some(a.expr.clone()),
             "for_each" => mc.for_each = Some(a.expr.clone()),
             "depends_on" => mc.depends_on = list_items(&a.expr),

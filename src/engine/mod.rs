@@ -100,10 +100,13 @@ impl Hooks for NoHooks {}
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 enum Node {
     Provider(String),
-    Local(String),
-    /// A resource of the configuration, by config key.
-    Resource(String),
-    Output(String),
+    /// A module call, by its static path: expands its instances and
+    /// evaluates their input variables.
+    Call(ModPath),
+    Local(ModPath, String),
+    /// A resource of the configuration, by module path and config key.
+    Resource(ModPath, String),
+    Output(ModPath, String),
     /// A resource only the state has (or, destroying, every resource).
     Orphan(AbsResource),
 }
@@ -113,8 +116,22 @@ struct ProviderSlot {
     source: &'static str,
 }
 
+/// A module's static path: the call names from the root (empty for the
+/// root module).
+type ModPath = Vec<String>;
+
+/// Where a node is evaluated: a module instance and its configuration.
+struct At<'m> {
+    path: &'m [String],
+    mi: ModuleInstance,
+    m: &'m Module,
+}
+
 pub struct Engine<'a> {
+    /// The root module.
     module: &'a Module,
+    /// Every module of the configuration by static path, the root first.
+    modules: BTreeMap<ModPath, &'a Module>,
     opts: &'a RunOptions,
     hooks: &'a dyn Hooks,
     stop: &'a AtomicBool,
@@ -151,6 +168,7 @@ impl<'a> Engine<'a> {
     ) -> Result<Engine<'a>, Diagnostics> {
         let mut e = Engine {
             module,
+            modules: BTreeMap::new(),
             opts,
             hooks,
             stop,
@@ -158,33 +176,95 @@ impl<'a> Engine<'a> {
             nodes: Vec::new(),
             deps: Vec::new(),
         };
+        collect_modules(module, &mut Vec::new(), &mut e.modules);
         e.instantiate_providers(state)?;
         e.build_graph(state)?;
         Ok(e)
     }
 
-    fn provider_key_of(&self, r: &Resource) -> String {
-        match r.provider.as_ref().and_then(|p| p.as_traversal()) {
-            Some(t) => {
-                let alias = t.steps.first().and_then(|s| match s {
-                    crate::syntax::ast::Step::Attr(a) => Some(a.clone()),
-                    _ => None,
-                });
-                match alias {
-                    Some(a) => format!("{}.{a}", t.root),
-                    None => t.root,
-                }
-            }
-            None => implied_provider(&r.type_name).to_string(),
-        }
+    /// The module call that makes the module at `path` (not the root).
+    fn call_at(&self, path: &[String]) -> &'a crate::config::ModuleCall {
+        let (name, parent) = path.split_last().expect("a child module path");
+        &self.modules[parent].module_calls[name]
     }
 
+    /// The root provider configuration a resource at `path` uses: its
+    /// provider key, passed down through each call's `providers` map, or
+    /// inherited by name.
+    fn provider_key_of(&self, path: &[String], r: &Resource) -> String {
+        let mut key = local_provider_key(r);
+        let mut path = path;
+        while let Some((_, parent)) = path.split_last() {
+            let call = self.call_at(path);
+            if let Some((_, given)) = call.providers.iter().find(|(child, _)| *child == key) {
+                key = given.clone();
+            }
+            path = parent;
+        }
+        key
+    }
+}
+
+/// The provider key a resource names in its own module: `aws`, `aws.west`.
+fn local_provider_key(r: &Resource) -> String {
+    match r.provider.as_ref().and_then(|p| p.as_traversal()) {
+        Some(t) => {
+            let alias = t.steps.first().and_then(|s| match s {
+                crate::syntax::ast::Step::Attr(a) => Some(a.clone()),
+                _ => None,
+            });
+            match alias {
+                Some(a) => format!("{}.{a}", t.root),
+                None => t.root,
+            }
+        }
+        None => implied_provider(&r.type_name).to_string(),
+    }
+}
+
+/// Adds `m` and, recursively, the modules it calls to `out`.
+fn collect_modules<'a>(m: &'a Module, path: &mut ModPath, out: &mut BTreeMap<ModPath, &'a Module>) {
+    out.insert(path.clone(), m);
+    for (name, child) in &m.children {
+        path.push(name.clone());
+        collect_modules(child, path, out);
+        path.pop();
+    }
+}
+
+/// `module.a.module.b.` for the static path `[a, b]`.
+fn path_prefix(path: &[String]) -> String {
+    path.iter().map(|n| format!("module.{n}.")).collect()
+}
+
+/// The static path of a module instance.
+fn static_path(mi: &ModuleInstance) -> ModPath {
+    mi.0.iter().map(|(n, _)| n.clone()).collect()
+}
+
+impl<'a> Engine<'a> {
     fn instantiate_providers(&mut self, state: &State) -> Result<(), Diagnostics> {
         let mut wanted: BTreeMap<String, Option<Span>> = BTreeMap::new();
-        for r in self.module.resources.values() {
-            wanted
-                .entry(self.provider_key_of(r))
-                .or_insert(Some(r.decl_span));
+        let mut diags = Diagnostics::new();
+        for (path, m) in &self.modules {
+            for r in m.resources.values() {
+                wanted
+                    .entry(self.provider_key_of(path, r))
+                    .or_insert(Some(r.decl_span));
+            }
+            if !path.is_empty() {
+                for p in &m.providers {
+                    diags.extend(diag_error(
+                        "Provider configuration in a child module",
+                        format!(
+                            "The module {} configures provider {:?} itself. tfrs takes provider configurations from the root module only: move this block to the root module and pass it in with the module call's \"providers\" argument.",
+                            path_prefix(path).trim_end_matches('.'),
+                            p.name
+                        ),
+                        Some(p.span),
+                    ));
+                }
+            }
         }
         for p in &self.module.providers {
             let key = match &p.alias {
@@ -199,7 +279,6 @@ impl<'a> Engine<'a> {
                 .or_insert(None);
         }
         let builtins = builtin_providers();
-        let mut diags = Diagnostics::new();
         for (key, span) in wanted {
             let name = key.split('.').next().unwrap_or(&key);
             match builtins.iter().find(|b| b.name == name) {
@@ -231,21 +310,42 @@ impl<'a> Engine<'a> {
         Ok(())
     }
 
+    /// Whether the configuration has the resource at `addr`'s static place.
+    fn in_config(&self, addr: &AbsResource) -> bool {
+        self.modules
+            .get(&static_path(&addr.module))
+            .is_some_and(|m| m.resources.contains_key(&addr.resource.to_string()))
+    }
+
     fn build_graph(&mut self, state: &State) -> Result<(), Diagnostics> {
-        let m = self.module;
         let destroying = self.opts.mode == PlanMode::Destroy;
         let mut nodes: Vec<Node> = Vec::new();
         nodes.extend(self.providers.keys().map(|k| Node::Provider(k.clone())));
         if !destroying {
-            nodes.extend(m.locals.keys().map(|k| Node::Local(k.clone())));
-            nodes.extend(m.resources.keys().map(|k| Node::Resource(k.clone())));
-            nodes.extend(m.outputs.keys().map(|k| Node::Output(k.clone())));
+            for (path, m) in &self.modules {
+                if !path.is_empty() {
+                    nodes.push(Node::Call(path.clone()));
+                }
+                nodes.extend(
+                    m.locals
+                        .keys()
+                        .map(|k| Node::Local(path.clone(), k.clone())),
+                );
+                nodes.extend(
+                    m.resources
+                        .keys()
+                        .map(|k| Node::Resource(path.clone(), k.clone())),
+                );
+                nodes.extend(
+                    m.outputs
+                        .keys()
+                        .map(|k| Node::Output(path.clone(), k.clone())),
+                );
+            }
         }
         for r in &state.resources {
             let addr = r.address();
-            let in_config = !destroying
-                && addr.module.is_root()
-                && m.resources.contains_key(&addr.resource.to_string());
+            let in_config = !destroying && self.in_config(&addr);
             if !in_config && !nodes.contains(&Node::Orphan(addr.clone())) {
                 nodes.push(Node::Orphan(addr));
             }
@@ -256,30 +356,88 @@ impl<'a> Engine<'a> {
             .enumerate()
             .map(|(i, n)| (n, i))
             .collect();
+        let modules = &self.modules;
         let mut deps: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); nodes.len()];
-        let ref_node = |t: &crate::syntax::ast::Traversal| -> Option<Node> {
+        // The nodes a reference in the module at `path` needs.
+        let ref_nodes = |path: &[String], t: &crate::syntax::ast::Traversal| -> Vec<Node> {
             let attr = |i: usize| match t.steps.get(i) {
                 Some(crate::syntax::ast::Step::Attr(a)) => Some(a.clone()),
                 _ => None,
             };
+            let here = path.to_vec();
             match t.root.as_str() {
-                "var" | "path" | "terraform" | "count" | "each" | "self" | "module" => None,
-                "local" => attr(0).map(Node::Local),
-                "data" => Some(Node::Resource(format!("data.{}.{}", attr(0)?, attr(1)?))),
-                other => Some(Node::Resource(format!("{other}.{}", attr(0)?))),
+                "path" | "terraform" | "count" | "each" | "self" => Vec::new(),
+                "var" if path.is_empty() => Vec::new(),
+                "var" => vec![Node::Call(here)],
+                "local" => attr(0).map(|n| Node::Local(here, n)).into_iter().collect(),
+                "module" => {
+                    let Some(name) = attr(0) else {
+                        return Vec::new();
+                    };
+                    let mut child = here;
+                    child.push(name);
+                    let Some(cm) = modules.get(&child) else {
+                        return Vec::new();
+                    };
+                    let mut out = vec![Node::Call(child.clone())];
+                    match attr(1).filter(|o| cm.outputs.contains_key(o)) {
+                        Some(o) => out.push(Node::Output(child, o)),
+                        None => out.extend(
+                            cm.outputs
+                                .keys()
+                                .map(|o| Node::Output(child.clone(), o.clone())),
+                        ),
+                    }
+                    out
+                }
+                "data" => match (attr(0), attr(1)) {
+                    (Some(a), Some(b)) => vec![Node::Resource(here, format!("data.{a}.{b}"))],
+                    _ => Vec::new(),
+                },
+                other => attr(0)
+                    .map(|a| Node::Resource(here, format!("{other}.{a}")))
+                    .into_iter()
+                    .collect(),
             }
         };
         for (i, n) in nodes.iter().enumerate() {
             let mut refs = Vec::new();
+            // The module whose scope the references are evaluated in.
+            let mut ref_path: &[String] = &[];
             match n {
                 Node::Provider(key) => {
-                    if let Some(p) = m.providers.iter().find(|p| provider_block_key(p) == *key) {
+                    if let Some(p) = self
+                        .module
+                        .providers
+                        .iter()
+                        .find(|p| provider_block_key(p) == *key)
+                    {
                         body_traversals(&p.body, &mut refs);
                     }
                 }
-                Node::Local(name) => refs.extend(m.locals[name].expr.traversals()),
-                Node::Resource(key) => {
-                    let r = &m.resources[key];
+                Node::Call(path) => {
+                    let call = self.call_at(path);
+                    ref_path = &path[..path.len() - 1];
+                    for e in call
+                        .count
+                        .iter()
+                        .chain(call.for_each.iter())
+                        .chain(call.depends_on.iter())
+                        .chain(call.inputs.iter().map(|a| &a.expr))
+                    {
+                        refs.extend(e.traversals());
+                    }
+                    if let Some(j) = index.get(&Node::Call(ref_path.to_vec())) {
+                        deps[i].insert(*j);
+                    }
+                }
+                Node::Local(path, name) => {
+                    ref_path = path;
+                    refs.extend(modules[path].locals[name].expr.traversals());
+                }
+                Node::Resource(path, key) => {
+                    ref_path = path;
+                    let r = &modules[path].resources[key];
                     body_traversals(&r.body, &mut refs);
                     for e in r
                         .count
@@ -289,12 +447,13 @@ impl<'a> Engine<'a> {
                     {
                         refs.extend(e.traversals());
                     }
-                    if let Some(p) = index.get(&Node::Provider(self.provider_key_of(r))) {
+                    if let Some(p) = index.get(&Node::Provider(self.provider_key_of(path, r))) {
                         deps[i].insert(*p);
                     }
                 }
-                Node::Output(name) => {
-                    let o = &m.outputs[name];
+                Node::Output(path, name) => {
+                    ref_path = path;
+                    let o = &modules[path].outputs[name];
                     for e in o.expr.iter().chain(o.depends_on.iter()) {
                         refs.extend(e.traversals());
                     }
@@ -307,8 +466,13 @@ impl<'a> Engine<'a> {
                             deps[i].insert(*p);
                         }
                     }
+                    // Its module's instances are known first (the reason
+                    // for deleting names whether the module still exists).
+                    if let Some(j) = index.get(&Node::Call(static_path(&addr.module))) {
+                        deps[i].insert(*j);
+                    }
                     // Destroy what depends on this first.
-                    let me = addr.resource.to_string();
+                    let me = config_address(addr);
                     for other in &state.resources {
                         if other
                             .instances
@@ -316,11 +480,8 @@ impl<'a> Engine<'a> {
                             .any(|inst| inst.dependencies.contains(&me))
                         {
                             let oa = other.address();
-                            let on = if !destroying
-                                && oa.module.is_root()
-                                && m.resources.contains_key(&oa.resource.to_string())
-                            {
-                                Node::Resource(oa.resource.to_string())
+                            let on = if !destroying && self.in_config(&oa) {
+                                Node::Resource(static_path(&oa.module), oa.resource.to_string())
                             } else {
                                 Node::Orphan(oa)
                             };
@@ -333,8 +494,15 @@ impl<'a> Engine<'a> {
                     }
                 }
             }
+            // Everything in a called module waits for its call (its
+            // variables, and the call's depends_on).
+            if let Node::Local(path, _) | Node::Resource(path, _) | Node::Output(path, _) = n {
+                if let Some(j) = index.get(&Node::Call(path.clone())) {
+                    deps[i].insert(*j);
+                }
+            }
             for t in refs {
-                if let Some(target) = ref_node(&t) {
+                for target in ref_nodes(ref_path, &t) {
                     if let Some(j) = index.get(&target) {
                         if *j != i {
                             deps[i].insert(*j);
@@ -399,7 +567,14 @@ impl<'a> Engine<'a> {
     /// walk goes, and becomes the plan's `prior_state`.
     pub fn plan(&self, state: &State, variables: BTreeMap<String, Value>) -> (Plan, Diagnostics) {
         let run = self.new_run(variables.clone(), state.clone(), None);
-        let outcomes = self.walk_run(&run, |r, n| r.plan_node(n));
+        let invalid = variables::check_validations(self.module, &run.root_scope());
+        let outcomes = if invalid.has_errors() {
+            run.report(invalid);
+            Vec::new()
+        } else {
+            run.report(invalid);
+            self.walk_run(&run, |r, n| r.plan_node(n))
+        };
         let mut diags = run.diags.into_inner().expect("diags lock");
         if outcomes.contains(&Outcome::Skipped)
             && self.stop.load(std::sync::atomic::Ordering::SeqCst)
@@ -452,8 +627,11 @@ impl<'a> Engine<'a> {
             state.outputs.clear();
         } else if !diags.has_errors() || outcomes.iter().all(|o| *o != Outcome::Skipped) {
             let values = run.values.read().expect("values lock");
+            let no_outputs = BTreeMap::new();
             state.outputs = values
-                .outputs
+                .root()
+                .map(|r| &r.outputs)
+                .unwrap_or(&no_outputs)
                 .iter()
                 .filter(|(_, v)| v.is_wholly_known() && !v.is_null())
                 .map(|(k, v)| {
@@ -482,10 +660,7 @@ impl<'a> Engine<'a> {
     ) -> Run<'e, 'a> {
         Run {
             engine: self,
-            values: RwLock::new(Values {
-                variables,
-                ..Values::default()
-            }),
+            values: RwLock::new(Values::with_root_variables(variables)),
             state: Mutex::new(state),
             changes: Mutex::new(Vec::new()),
             drift: Mutex::new(Vec::new()),
@@ -524,13 +699,15 @@ impl<'a> Engine<'a> {
             .iter()
             .enumerate()
             .filter(|(_, n)| match n {
-                Node::Resource(key) => {
-                    let r = &self.module.resources[key];
-                    let addr = root_resource(r);
+                Node::Resource(path, key) => {
+                    let r = &self.modules[path].resources[key];
+                    let rel = relative_resource(r);
                     self.opts.targets.iter().any(|t| match t {
-                        Target::Module(m) => m.is_root(),
-                        Target::Resource(x) => *x == addr,
-                        Target::Instance(x) => x.resource == addr,
+                        Target::Module(m) => path.starts_with(&static_path(m)),
+                        Target::Resource(x) => static_path(&x.module) == *path && x.resource == rel,
+                        Target::Instance(x) => {
+                            static_path(&x.resource.module) == *path && x.resource.resource == rel
+                        }
                     })
                 }
                 Node::Orphan(addr) => self.opts.targets.iter().any(|t| match t {
@@ -572,9 +749,10 @@ fn state_provider_key(addr: &str) -> String {
 fn node_name(n: &Node) -> String {
     match n {
         Node::Provider(k) => format!("provider[\"{k}\"]"),
-        Node::Local(l) => format!("local.{l} (expand)"),
-        Node::Resource(r) => format!("{r} (expand)"),
-        Node::Output(o) => format!("output.{o} (expand)"),
+        Node::Call(p) => format!("{} (expand)", path_prefix(p).trim_end_matches('.')),
+        Node::Local(p, l) => format!("{}local.{l} (expand)", path_prefix(p)),
+        Node::Resource(p, r) => format!("{}{r} (expand)", path_prefix(p)),
+        Node::Output(p, o) => format!("{}output.{o} (expand)", path_prefix(p)),
         Node::Orphan(a) => format!("{a} (orphan)"),
     }
 }
@@ -588,15 +766,130 @@ fn body_traversals(body: &crate::syntax::ast::Body, out: &mut Vec<crate::syntax:
     }
 }
 
-fn root_resource(r: &Resource) -> AbsResource {
-    AbsResource {
-        module: ModuleInstance::root(),
-        resource: ResourceAddr {
-            mode: r.mode,
-            type_name: r.type_name.clone(),
-            name: r.name.clone(),
-        },
+fn relative_resource(r: &Resource) -> ResourceAddr {
+    ResourceAddr {
+        mode: r.mode,
+        type_name: r.type_name.clone(),
+        name: r.name.clone(),
     }
+}
+
+fn abs_resource(mi: &ModuleInstance, r: &Resource) -> AbsResource {
+    AbsResource {
+        module: mi.clone(),
+        resource: relative_resource(r),
+    }
+}
+
+/// A resource's address in the configuration, without instance keys
+/// (`module.net.aws_vpc.main`): the form of state `dependencies`.
+fn config_address(addr: &AbsResource) -> String {
+    format!(
+        "{}{}",
+        path_prefix(&static_path(&addr.module)),
+        addr.resource
+    )
+}
+
+/// The instances a `count` or `for_each` makes (of a resource or a module
+/// call): keys and their `count`/`each` context.
+fn expand_repetition(
+    count: Option<&crate::syntax::ast::Expr>,
+    for_each: Option<&crate::syntax::ast::Expr>,
+    scope: &RunScope,
+) -> Result<Vec<Expanded>, Diagnostics> {
+    if let Some(c) = count {
+        let v = Evaluator::new(scope).eval(c)?;
+        let v = v.unmark().0;
+        if !v.is_known() {
+            return Err(diag_error(
+                "Invalid count argument",
+                "The \"count\" value depends on resource attributes that cannot be determined until apply, so Terraform cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.",
+                Some(c.span),
+            ));
+        }
+        let n = match tfrs_provider::convert::convert(&v, &Type::Number) {
+            Ok(Value::Number(n)) if n.is_integer() && !n.is_negative() => n.to_i64().unwrap_or(0),
+            Ok(Value::Null(_)) => {
+                return Err(diag_error(
+                    "Invalid count argument",
+                    "The given \"count\" argument value is null. An integer is required.",
+                    Some(c.span),
+                ))
+            }
+            _ => {
+                return Err(diag_error(
+                    "Invalid count argument",
+                    "The given \"count\" argument value is unsuitable: must be a whole number greater than or equal to zero.",
+                    Some(c.span),
+                ))
+            }
+        };
+        return Ok((0..n)
+            .map(|i| Expanded {
+                key: InstanceKey::Int(i),
+                ctx: InstanceContext {
+                    count_index: Some(i),
+                    ..InstanceContext::default()
+                },
+            })
+            .collect());
+    }
+    if let Some(fe) = for_each {
+        let v = Evaluator::new(scope).eval(fe)?;
+        if v.is_sensitive() {
+            return Err(diag_error(
+                "Invalid for_each argument",
+                "Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.",
+                Some(fe.span),
+            ));
+        }
+        if !v.is_known() || v.elements().is_some_and(|e| !e.iter().all(Value::is_known)) {
+            return Err(diag_error(
+                "Invalid for_each argument",
+                "The \"for_each\" map includes keys derived from resource attributes that cannot be determined until apply, and so Terraform cannot determine the full set of keys that will identify the instances of this resource.\n\nWhen working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.\n\nAlternatively, you could use the -target planning option to first apply only the resources that the for_each value depends on, and then apply a second time to fully converge.",
+                Some(fe.span),
+            ));
+        }
+        let pairs: Vec<(String, Value)> = match &v {
+            Value::Map(_, m) | Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            Value::Set(Type::String, vs) => vs
+                .iter()
+                .filter_map(|x| x.as_str().map(|s| (s.to_string(), x.clone())))
+                .collect(),
+            Value::Null(_) => {
+                return Err(diag_error(
+                    "Invalid for_each argument",
+                    "The given \"for_each\" argument value is unsuitable: the given \"for_each\" argument value is null. A map, or set of strings is allowed.",
+                    Some(fe.span),
+                ))
+            }
+            other => {
+                return Err(diag_error(
+                    "Invalid for_each argument",
+                    format!(
+                        "The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}.",
+                        other.ty().friendly_name()
+                    ),
+                    Some(fe.span),
+                ))
+            }
+        };
+        return Ok(pairs
+            .into_iter()
+            .map(|(k, v)| Expanded {
+                key: InstanceKey::Str(k.clone()),
+                ctx: InstanceContext {
+                    each: Some((k, v)),
+                    ..InstanceContext::default()
+                },
+            })
+            .collect());
+    }
+    Ok(vec![Expanded {
+        key: InstanceKey::None,
+        ctx: InstanceContext::default(),
+    }])
 }
 
 /// The state of one walk (plan or apply).
@@ -623,17 +916,80 @@ struct Expanded {
 
 impl<'e, 'a> Run<'e, 'a> {
     fn report(&self, mut d: Diagnostics) {
-        self.engine.module.add_context(&mut d);
+        for m in self.engine.modules.values() {
+            m.add_context(&mut d);
+        }
         self.diags.lock().expect("diags lock").extend(d);
     }
 
-    fn scope(&self, ctx: InstanceContext) -> RunScope<'_> {
+    fn scope<'s>(&'s self, at: &At<'s>, ctx: InstanceContext) -> RunScope<'s> {
         RunScope {
-            module: self.engine.module,
+            module: at.m,
+            inst: at.mi.clone(),
             values: &self.values,
             instance: ctx,
             workspace: &self.engine.opts.workspace,
         }
+    }
+
+    fn root_scope(&self) -> RunScope<'_> {
+        RunScope {
+            module: self.engine.module,
+            inst: ModuleInstance::root(),
+            values: &self.values,
+            instance: InstanceContext::default(),
+            workspace: &self.engine.opts.workspace,
+        }
+    }
+
+    /// The module instances at a static path (known once its call ran).
+    fn places<'p>(&self, path: &'p [String]) -> Vec<At<'p>>
+    where
+        'a: 'p,
+    {
+        let m: &'a Module = self.engine.modules[path];
+        let insts = if path.is_empty() {
+            vec![ModuleInstance::root()]
+        } else {
+            self.values
+                .read()
+                .expect("values lock")
+                .expansions
+                .get(path)
+                .cloned()
+                .unwrap_or_default()
+        };
+        insts.into_iter().map(|mi| At { path, mi, m }).collect()
+    }
+
+    fn set_resource_value(&self, at: &At, key: &str, v: Value) {
+        self.values
+            .write()
+            .expect("values lock")
+            .module_mut(&at.mi)
+            .resources
+            .insert(key.to_string(), v);
+    }
+
+    /// State resources of the config resource `key` at `path` in module
+    /// instances that no longer exist (a module's count or for_each shrank).
+    fn stale_instances(&self, path: &[String], key: &str) -> Vec<AbsResource> {
+        if path.is_empty() {
+            return Vec::new();
+        }
+        let current: BTreeSet<ModuleInstance> =
+            self.places(path).into_iter().map(|a| a.mi).collect();
+        let state = self.state.lock().expect("state lock");
+        state
+            .resources
+            .iter()
+            .map(|r| r.address())
+            .filter(|a| {
+                static_path(&a.module) == path
+                    && a.resource.to_string() == key
+                    && !current.contains(&a.module)
+            })
+            .collect()
     }
 
     /// Persists the newest state. The state lock is held while writing, so
@@ -645,40 +1001,52 @@ impl<'e, 'a> Run<'e, 'a> {
 
     /// Nodes outside `-target`: their values come from the state as it is.
     fn skip_untargeted(&self, node: &Node) -> bool {
-        if let Node::Resource(key) = node {
-            let r = &self.engine.module.resources[key];
-            let addr = root_resource(r);
-            let state = self.state.lock().expect("state lock");
-            let pk = self.engine.provider_key_of(r);
-            if let Ok(schema) = self.engine.schema_of(&pk, r.mode, &r.type_name, None) {
-                let ty = schema.block.value_type();
-                let mut instances = BTreeMap::new();
-                if let Some(rs) = state.resource(&addr) {
-                    for inst in rs.instances.iter().filter(|i| i.deposed.is_none()) {
-                        let key = InstanceKey::from_json(inst.index_key.as_ref());
-                        if let Ok(v) = from_json(&inst.attributes, &ty) {
-                            instances.insert(key, v);
-                        }
-                    }
-                }
-                drop(state);
-                let v = assemble(r, instances);
-                self.values
-                    .write()
-                    .expect("values lock")
-                    .resources
-                    .insert(key.clone(), v);
+        match node {
+            // Module instances are still known (resources in them are
+            // addressed by them).
+            Node::Call(path) => {
+                let _ = self.eval_call(path);
             }
+            Node::Resource(path, key) => {
+                for at in self.places(path) {
+                    self.resource_from_state(&at, key);
+                }
+            }
+            _ => {}
         }
         true
+    }
+
+    fn resource_from_state(&self, at: &At, key: &str) {
+        let r = &at.m.resources[key];
+        let addr = abs_resource(&at.mi, r);
+        let pk = self.engine.provider_key_of(at.path, r);
+        let Ok(schema) = self.engine.schema_of(&pk, r.mode, &r.type_name, None) else {
+            return;
+        };
+        let ty = schema.block.value_type();
+        let mut instances = BTreeMap::new();
+        {
+            let state = self.state.lock().expect("state lock");
+            if let Some(rs) = state.resource(&addr) {
+                for inst in rs.instances.iter().filter(|i| i.deposed.is_none()) {
+                    let key = InstanceKey::from_json(inst.index_key.as_ref());
+                    if let Ok(v) = from_json(&inst.attributes, &ty) {
+                        instances.insert(key, v);
+                    }
+                }
+            }
+        }
+        self.set_resource_value(at, key, assemble(r, instances));
     }
 
     fn plan_node(&self, node: &Node) -> bool {
         let r = match node {
             Node::Provider(key) => self.configure_provider(key),
-            Node::Local(name) => self.eval_local(name),
-            Node::Resource(key) => self.plan_resource(key),
-            Node::Output(name) => self.plan_output(name),
+            Node::Call(path) => self.eval_call(path),
+            Node::Local(path, name) => self.eval_local(path, name),
+            Node::Resource(path, key) => self.plan_resource(path, key),
+            Node::Output(path, name) => self.plan_output(path, name),
             Node::Orphan(addr) => self.plan_orphan(addr),
         };
         match r {
@@ -693,9 +1061,10 @@ impl<'e, 'a> Run<'e, 'a> {
     fn apply_node(&self, node: &Node) -> bool {
         let r = match node {
             Node::Provider(key) => self.configure_provider(key),
-            Node::Local(name) => self.eval_local(name),
-            Node::Resource(key) => self.apply_resource(key),
-            Node::Output(name) => self.plan_output(name),
+            Node::Call(path) => self.eval_call(path),
+            Node::Local(path, name) => self.eval_local(path, name),
+            Node::Resource(path, key) => self.apply_resource(path, key),
+            Node::Output(path, name) => self.plan_output(path, name),
             Node::Orphan(addr) => self.apply_orphan(addr),
         };
         match r {
@@ -721,12 +1090,12 @@ impl<'e, 'a> Run<'e, 'a> {
                 let mut body = p.body.clone();
                 body.attributes
                     .retain(|a| a.name != "alias" && a.name != "version");
-                let scope = self.scope(InstanceContext::default());
+                let scope = self.root_scope();
                 let mut ev = Evaluator::new(&scope);
                 decode_body(&mut ev, &body, schema, p.span)?
             }
             None => {
-                let scope = self.scope(InstanceContext::default());
+                let scope = self.root_scope();
                 let mut ev = Evaluator::new(&scope);
                 decode_body(
                     &mut ev,
@@ -740,32 +1109,98 @@ impl<'e, 'a> Run<'e, 'a> {
         provider_diags(diags, block.map(|p| p.span))
     }
 
-    fn eval_local(&self, name: &str) -> Result<(), Diagnostics> {
-        let l = &self.engine.module.locals[name];
-        let scope = self.scope(InstanceContext::default());
-        let v = Evaluator::new(&scope).eval(&l.expr)?;
-        self.values
-            .write()
-            .expect("values lock")
-            .locals
-            .insert(name.to_string(), v);
+    fn eval_local(&self, path: &[String], name: &str) -> Result<(), Diagnostics> {
+        for at in self.places(path) {
+            let l = &at.m.locals[name];
+            let scope = self.scope(&at, InstanceContext::default());
+            let v = Evaluator::new(&scope).eval(&l.expr)?;
+            self.values
+                .write()
+                .expect("values lock")
+                .module_mut(&at.mi)
+                .locals
+                .insert(name.to_string(), v);
+        }
         Ok(())
     }
 
-    fn plan_output(&self, name: &str) -> Result<(), Diagnostics> {
-        let o = &self.engine.module.outputs[name];
-        let Some(expr) = &o.expr else { return Ok(()) };
-        let scope = self.scope(InstanceContext::default());
-        let v = Evaluator::new(&scope).eval(expr)?;
-        if v.contains_sensitive() && !o.sensitive {
-            return Err(Diagnostic::error(
-                "Output refers to sensitive values",
-                "To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, Terraform requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true",
-            )
-            .with_subject(o.span)
-            .into());
+    /// Expands a module call's instances in each instance of its parent
+    /// and evaluates their input variables.
+    fn eval_call(&self, path: &[String]) -> Result<(), Diagnostics> {
+        let (name, parent) = path.split_last().expect("a child module path");
+        let call = self.engine.call_at(path);
+        let child = self.engine.modules[path];
+        let mut instances = Vec::new();
+        let mut diags = Diagnostics::new();
+        for at in self.places(parent) {
+            let scope = self.scope(&at, InstanceContext::default());
+            let repetition =
+                expand_repetition(call.count.as_ref(), call.for_each.as_ref(), &scope)?;
+            for x in repetition {
+                let mi = at.mi.child(name, x.key);
+                let scope = self.scope(&at, x.ctx);
+                match variables::module_call_inputs(child, call, &scope) {
+                    Ok(vars) => {
+                        self.values
+                            .write()
+                            .expect("values lock")
+                            .module_mut(&mi)
+                            .variables = vars;
+                        let child_at = At {
+                            path,
+                            mi: mi.clone(),
+                            m: child,
+                        };
+                        let child_scope = self.scope(&child_at, InstanceContext::default());
+                        diags.extend(variables::check_validations(child, &child_scope));
+                    }
+                    Err(d) => diags.extend(d),
+                }
+                instances.push(mi);
+            }
         }
-        let v = v.mark_if(o.sensitive);
+        self.values
+            .write()
+            .expect("values lock")
+            .expansions
+            .insert(path.to_vec(), instances);
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    fn plan_output(&self, path: &[String], name: &str) -> Result<(), Diagnostics> {
+        for at in self.places(path) {
+            let o = &at.m.outputs[name];
+            let Some(expr) = &o.expr else { continue };
+            let scope = self.scope(&at, InstanceContext::default());
+            let v = Evaluator::new(&scope).eval(expr)?;
+            if v.contains_sensitive() && !o.sensitive {
+                return Err(Diagnostic::error(
+                    "Output refers to sensitive values",
+                    "To reduce the risk of accidentally exporting sensitive data that was intended to be only internal, Terraform requires that any root module output containing sensitive data be explicitly marked as sensitive, to confirm your intent.\n\nIf you do intend to export this data, annotate the output value as sensitive by adding the following argument:\n    sensitive = true",
+                )
+                .with_subject(o.span)
+                .into());
+            }
+            let v = v.mark_if(o.sensitive);
+            if at.mi.is_root() {
+                self.root_output_change(name, o.sensitive, &v);
+            }
+            self.values
+                .write()
+                .expect("values lock")
+                .module_mut(&at.mi)
+                .outputs
+                .insert(name.to_string(), v);
+        }
+        Ok(())
+    }
+
+    /// Records the change of a root output (only root outputs are kept in
+    /// the state).
+    fn root_output_change(&self, name: &str, sensitive: bool, v: &Value) {
         let prior = self
             .state
             .lock()
@@ -779,7 +1214,7 @@ impl<'e, 'a> Run<'e, 'a> {
             .unwrap_or(Value::null());
         let action = match &prior {
             None => Action::Create,
-            Some(_) if v.is_wholly_known() && before.raw_equal(&v) => Action::NoOp,
+            Some(_) if v.is_wholly_known() && before.raw_equal(v) => Action::NoOp,
             Some(_) => Action::Update,
         };
         if self.planned.is_none() {
@@ -791,128 +1226,27 @@ impl<'e, 'a> Run<'e, 'a> {
                     action,
                     before,
                     after: v.clone(),
-                    sensitive: o.sensitive,
+                    sensitive,
                 });
         }
-        self.values
-            .write()
-            .expect("values lock")
-            .outputs
-            .insert(name.to_string(), v);
-        Ok(())
-    }
-
-    /// The instances of a resource: keys and their `count`/`each` context.
-    fn expand(&self, r: &Resource) -> Result<Vec<Expanded>, Diagnostics> {
-        let scope = self.scope(InstanceContext::default());
-        if let Some(c) = &r.count {
-            let v = Evaluator::new(&scope).eval(c)?;
-            let v = v.unmark().0;
-            if !v.is_known() {
-                return Err(diag_error(
-                    "Invalid count argument",
-                    "The \"count\" value depends on resource attributes that cannot be determined until apply, so Terraform cannot predict how many instances will be created. To work around this, use the -target argument to first apply only the resources that the count depends on.",
-                    Some(c.span),
-                ));
-            }
-            let n = match tfrs_provider::convert::convert(&v, &Type::Number) {
-                Ok(Value::Number(n)) if n.is_integer() && !n.is_negative() => n.to_i64().unwrap_or(0),
-                Ok(Value::Null(_)) => {
-                    return Err(diag_error(
-                        "Invalid count argument",
-                        "The given \"count\" argument value is null. An integer is required.",
-                        Some(c.span),
-                    ))
-                }
-                _ => {
-                    return Err(diag_error(
-                        "Invalid count argument",
-                        "The given \"count\" argument value is unsuitable: must be a whole number greater than or equal to zero.",
-                        Some(c.span),
-                    ))
-                }
-            };
-            return Ok((0..n)
-                .map(|i| Expanded {
-                    key: InstanceKey::Int(i),
-                    ctx: InstanceContext {
-                        count_index: Some(i),
-                        ..InstanceContext::default()
-                    },
-                })
-                .collect());
-        }
-        if let Some(fe) = &r.for_each {
-            let v = Evaluator::new(&scope).eval(fe)?;
-            if v.is_sensitive() {
-                return Err(diag_error(
-                    "Invalid for_each argument",
-                    "Sensitive values, or values derived from sensitive values, cannot be used as for_each arguments. If used, the sensitive value could be exposed as a resource instance key.",
-                    Some(fe.span),
-                ));
-            }
-            if !v.is_known() || v.elements().is_some_and(|e| !e.iter().all(Value::is_known)) {
-                return Err(diag_error(
-                    "Invalid for_each argument",
-                    "The \"for_each\" map includes keys derived from resource attributes that cannot be determined until apply, and so Terraform cannot determine the full set of keys that will identify the instances of this resource.\n\nWhen working with unknown values in for_each, it's better to define the map keys statically in your configuration and place apply-time results only in the map values.\n\nAlternatively, you could use the -target planning option to first apply only the resources that the for_each value depends on, and then apply a second time to fully converge.",
-                    Some(fe.span),
-                ));
-            }
-            let pairs: Vec<(String, Value)> = match &v {
-                Value::Map(_, m) | Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                Value::Set(Type::String, vs) => vs
-                    .iter()
-                    .filter_map(|x| x.as_str().map(|s| (s.to_string(), x.clone())))
-                    .collect(),
-                Value::Null(_) => {
-                    return Err(diag_error(
-                        "Invalid for_each argument",
-                        "The given \"for_each\" argument value is unsuitable: the given \"for_each\" argument value is null. A map, or set of strings is allowed.",
-                        Some(fe.span),
-                    ))
-                }
-                other => {
-                    return Err(diag_error(
-                        "Invalid for_each argument",
-                        format!(
-                            "The given \"for_each\" argument value is unsuitable: the \"for_each\" argument must be a map, or set of strings, and you have provided a value of type {}.",
-                            other.ty().friendly_name()
-                        ),
-                        Some(fe.span),
-                    ))
-                }
-            };
-            return Ok(pairs
-                .into_iter()
-                .map(|(k, v)| Expanded {
-                    key: InstanceKey::Str(k.clone()),
-                    ctx: InstanceContext {
-                        each: Some((k, v)),
-                        ..InstanceContext::default()
-                    },
-                })
-                .collect());
-        }
-        Ok(vec![Expanded {
-            key: InstanceKey::None,
-            ctx: InstanceContext::default(),
-        }])
     }
 
     /// Evaluates one instance's configuration by the schema.
     fn eval_config(
         &self,
+        at: &At,
         r: &Resource,
         schema: &Schema,
         ctx: InstanceContext,
     ) -> Result<Value, Diagnostics> {
-        let scope = self.scope(ctx);
+        let scope = self.scope(at, ctx);
         let mut ev = Evaluator::new(&scope);
         decode_body(&mut ev, &r.body, &schema.block, r.decl_span)
     }
 
-    /// Config keys of the resources `r` refers to (its dependencies in state).
-    fn dependencies_of(&self, r: &Resource) -> Vec<String> {
+    /// Config addresses of the resources `r` at `path` refers to (its
+    /// dependencies in state).
+    fn dependencies_of(&self, path: &[String], r: &Resource) -> Vec<String> {
         let mut refs = Vec::new();
         body_traversals(&r.body, &mut refs);
         for e in r
@@ -937,8 +1271,8 @@ impl<'e, 'a> Run<'e, 'a> {
                 other => attr(0).map(|a| format!("{other}.{a}")),
             };
             if let Some(k) = key {
-                if self.engine.module.resources.contains_key(&k) {
-                    out.insert(k);
+                if self.engine.modules[path].resources.contains_key(&k) {
+                    out.insert(format!("{}{k}", path_prefix(path)));
                 }
             }
         }
@@ -1029,20 +1363,42 @@ impl<'e, 'a> Run<'e, 'a> {
         Ok(new)
     }
 
-    fn plan_resource(&self, key: &str) -> Result<(), Diagnostics> {
+    fn plan_resource(&self, path: &[String], key: &str) -> Result<(), Diagnostics> {
+        let mut diags = Diagnostics::new();
+        for at in self.places(path) {
+            if let Err(d) = self.plan_resource_in(&at, key) {
+                diags.extend(d);
+            }
+        }
+        for addr in self.stale_instances(path, key) {
+            if let Err(d) = self.plan_orphan(&addr) {
+                diags.extend(d);
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    fn plan_resource_in(&self, at: &At, key: &str) -> Result<(), Diagnostics> {
         let e = self.engine;
-        let r = &e.module.resources[key];
-        let pk = e.provider_key_of(r);
+        let r = &at.m.resources[key];
+        let pk = e.provider_key_of(at.path, r);
         let slot = e.provider_for_key(&pk);
         let provider = slot.provider.as_ref();
         let schema = e.schema_of(&pk, r.mode, &r.type_name, Some(r.decl_span))?;
         let ty = schema.block.value_type();
-        let addr = root_resource(r);
+        let addr = abs_resource(&at.mi, r);
         let provider_addr = provider_address(
             &provider_source(e, &pk, slot),
             pk.split_once('.').map(|(_, a)| a),
         );
-        let instances = self.expand(r)?;
+        let instances = expand_repetition(
+            r.count.as_ref(),
+            r.for_each.as_ref(),
+            &self.scope(at, InstanceContext::default()),
+        )?;
         let each = each_mode(r);
         let mut prior = self.prior_instances(&addr, &ty)?;
         let mut diags = Diagnostics::new();
@@ -1071,7 +1427,7 @@ impl<'e, 'a> Run<'e, 'a> {
         let keys: BTreeSet<InstanceKey> = instances.iter().map(|x| x.key.clone()).collect();
         for x in instances {
             let iaddr = addr.instance(x.key.clone());
-            let config = match self.eval_config(r, schema, x.ctx.clone()) {
+            let config = match self.eval_config(at, r, schema, x.ctx.clone()) {
                 Ok(c) => c,
                 Err(d) => {
                     diags.extend(d);
@@ -1092,6 +1448,7 @@ impl<'e, 'a> Run<'e, 'a> {
             }
             if r.mode == Mode::Data {
                 match self.plan_data_instance(
+                    at,
                     r,
                     provider,
                     schema,
@@ -1221,14 +1578,9 @@ impl<'e, 'a> Run<'e, 'a> {
             self.pending
                 .lock()
                 .expect("pending lock")
-                .insert(key.to_string());
+                .insert(config_address(&addr));
         }
-        let v = assemble(r, values);
-        self.values
-            .write()
-            .expect("values lock")
-            .resources
-            .insert(key.to_string(), v);
+        self.set_resource_value(at, key, assemble(r, values));
         if diags.has_errors() {
             return Err(diags);
         }
@@ -1244,6 +1596,7 @@ impl<'e, 'a> Run<'e, 'a> {
     #[allow(clippy::too_many_arguments)]
     fn plan_data_instance(
         &self,
+        at: &At,
         r: &Resource,
         provider: &dyn Provider,
         schema: &Schema,
@@ -1254,7 +1607,10 @@ impl<'e, 'a> Run<'e, 'a> {
     ) -> Result<(Value, bool), Diagnostics> {
         let ty = schema.block.value_type();
         let pending = self.pending.lock().expect("pending lock").clone();
-        let depends_on_pending = self.dependencies_of(r).iter().any(|d| pending.contains(d));
+        let depends_on_pending = self
+            .dependencies_of(at.path, r)
+            .iter()
+            .any(|d| pending.contains(d));
         if !config.is_wholly_known() || depends_on_pending {
             let (after, _) =
                 tfrs_provider::plan::default_plan(&schema.block, &Value::Null(ty.clone()), config);
@@ -1373,7 +1729,14 @@ impl<'e, 'a> Run<'e, 'a> {
                 }
             }
         }
-        let in_config = e.module.resources.get(&addr.resource.to_string());
+        let module_config = e.modules.get(&static_path(&addr.module));
+        let in_config = module_config.and_then(|m| m.resources.get(&addr.resource.to_string()));
+        let module_exists = addr.module.is_root()
+            || (module_config.is_some()
+                && self
+                    .places(&static_path(&addr.module))
+                    .iter()
+                    .any(|a| a.mi == addr.module));
         let each_mode_str: Option<&'static str> = match each.as_deref() {
             Some("list") => Some("list"),
             Some("map") => Some("map"),
@@ -1389,7 +1752,7 @@ impl<'e, 'a> Run<'e, 'a> {
             }
             let reason = if e.opts.mode == PlanMode::Destroy {
                 None
-            } else if addr.module.is_root() {
+            } else if module_exists {
                 Some(ActionReason::DeleteBecauseNoResourceConfig)
             } else {
                 Some(ActionReason::DeleteBecauseNoModule)
@@ -1431,23 +1794,45 @@ impl<'e, 'a> Run<'e, 'a> {
             .unwrap_or_default()
     }
 
-    fn apply_resource(&self, key: &str) -> Result<(), Diagnostics> {
+    fn apply_resource(&self, path: &[String], key: &str) -> Result<(), Diagnostics> {
+        let mut diags = Diagnostics::new();
+        for at in self.places(path) {
+            if let Err(d) = self.apply_resource_in(&at, key) {
+                diags.extend(d);
+            }
+        }
+        for addr in self.stale_instances(path, key) {
+            if let Err(d) = self.apply_orphan(&addr) {
+                diags.extend(d);
+            }
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    fn apply_resource_in(&self, at: &At, key: &str) -> Result<(), Diagnostics> {
         let e = self.engine;
-        let r = &e.module.resources[key];
-        let pk = e.provider_key_of(r);
+        let r = &at.m.resources[key];
+        let pk = e.provider_key_of(at.path, r);
         let slot = e.provider_for_key(&pk);
         let provider = slot.provider.as_ref();
         let schema = e.schema_of(&pk, r.mode, &r.type_name, Some(r.decl_span))?;
         let ty = schema.block.value_type();
-        let addr = root_resource(r);
+        let addr = abs_resource(&at.mi, r);
         let provider_addr = provider_address(
             &provider_source(e, &pk, slot),
             pk.split_once('.').map(|(_, a)| a),
         );
         let changes = self.planned_changes(&addr);
-        let instances = self.expand(r)?;
+        let instances = expand_repetition(
+            r.count.as_ref(),
+            r.for_each.as_ref(),
+            &self.scope(at, InstanceContext::default()),
+        )?;
         let each = each_mode(r);
-        let deps = self.dependencies_of(r);
+        let deps = self.dependencies_of(at.path, r);
         let mut diags = Diagnostics::new();
         let mut values: BTreeMap<InstanceKey, Value> = BTreeMap::new();
         for x in &instances {
@@ -1460,7 +1845,7 @@ impl<'e, 'a> Run<'e, 'a> {
             let action = change.map(|c| c.action).unwrap_or(Action::NoOp);
             if r.mode == Mode::Data {
                 let v = if action == Action::Read {
-                    let config = match self.eval_config(r, schema, x.ctx.clone()) {
+                    let config = match self.eval_config(at, r, schema, x.ctx.clone()) {
                         Ok(c) => c,
                         Err(d) => {
                             diags.extend(d);
@@ -1509,7 +1894,7 @@ impl<'e, 'a> Run<'e, 'a> {
                 }
                 continue;
             }
-            let config = match self.eval_config(r, schema, x.ctx.clone()) {
+            let config = match self.eval_config(at, r, schema, x.ctx.clone()) {
                 Ok(c) => c,
                 Err(d) => {
                     diags.extend(d);
@@ -1576,12 +1961,7 @@ impl<'e, 'a> Run<'e, 'a> {
                 }
             }
         }
-        let v = assemble(r, values);
-        self.values
-            .write()
-            .expect("values lock")
-            .resources
-            .insert(key.to_string(), v);
+        self.set_resource_value(at, key, assemble(r, values));
         if diags.has_errors() {
             return Err(diags);
         }

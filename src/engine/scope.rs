@@ -1,7 +1,8 @@
 //! The evaluation scope of a run: input variables, local values, resource
-//! values as planned or applied so far, and the `count`/`each` context of
-//! the instance being evaluated.
+//! values as planned or applied so far, module outputs, and the
+//! `count`/`each` context of the instance being evaluated.
 
+use crate::addrs::{InstanceKey, ModuleInstance};
 use crate::config::Module;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::lang::eval::{resolve_builtin_roots, undeclared, Scope};
@@ -11,15 +12,41 @@ use std::collections::BTreeMap;
 use std::sync::RwLock;
 use tfrs_provider::{Type, Value};
 
-/// Values known so far in a walk; shared by the walk's workers.
+/// The values of one module instance.
 #[derive(Default)]
-pub struct Values {
+pub struct ModuleValues {
     pub variables: BTreeMap<String, Value>,
     pub locals: BTreeMap<String, Value>,
     /// Keyed by config address (`aws_s3_bucket.site`, `data.aws_vpc.x`):
     /// an object, or a tuple (count) or object (for_each) of objects.
     pub resources: BTreeMap<String, Value>,
     pub outputs: BTreeMap<String, Value>,
+}
+
+/// Values known so far in a walk; shared by the walk's workers.
+#[derive(Default)]
+pub struct Values {
+    pub modules: BTreeMap<ModuleInstance, ModuleValues>,
+    /// The instances of each called module, by its static path (call
+    /// names from the root), once its call has been evaluated.
+    pub expansions: BTreeMap<Vec<String>, Vec<ModuleInstance>>,
+}
+
+impl Values {
+    /// Values with the root module's input variables.
+    pub fn with_root_variables(variables: BTreeMap<String, Value>) -> Values {
+        let mut v = Values::default();
+        v.module_mut(&ModuleInstance::root()).variables = variables;
+        v
+    }
+
+    pub fn module_mut(&mut self, inst: &ModuleInstance) -> &mut ModuleValues {
+        self.modules.entry(inst.clone()).or_default()
+    }
+
+    pub fn root(&self) -> Option<&ModuleValues> {
+        self.modules.get(&ModuleInstance::root())
+    }
 }
 
 /// `count.index`, `each.key`/`each.value` and `self` for one instance.
@@ -32,9 +59,75 @@ pub struct InstanceContext {
 
 pub struct RunScope<'a> {
     pub module: &'a Module,
+    /// The module instance evaluated in.
+    pub inst: ModuleInstance,
     pub values: &'a RwLock<Values>,
     pub instance: InstanceContext,
     pub workspace: &'a str,
+}
+
+impl RunScope<'_> {
+    /// `module.NAME`: the called module's outputs, as an object per
+    /// instance (a tuple of them with `count`, an object with `for_each`).
+    fn module_value(&self, values: &Values, name: &str) -> Value {
+        let Some(call) = self.module.module_calls.get(name) else {
+            return Value::Unknown(Type::Dynamic);
+        };
+        let mut path: Vec<String> = self.inst.0.iter().map(|(n, _)| n.clone()).collect();
+        path.push(name.to_string());
+        let Some(all) = values.expansions.get(&path) else {
+            return Value::Unknown(Type::Dynamic);
+        };
+        let child = self.module.children.get(name);
+        let outputs_of = |mi: &ModuleInstance| -> Value {
+            let known = values.modules.get(mi);
+            let names: Vec<String> = match child {
+                Some(c) => c.outputs.keys().cloned().collect(),
+                None => known
+                    .map(|k| k.outputs.keys().cloned().collect())
+                    .unwrap_or_default(),
+            };
+            Value::Object(
+                names
+                    .into_iter()
+                    .map(|n| {
+                        let v = known
+                            .and_then(|k| k.outputs.get(&n).cloned())
+                            .unwrap_or(Value::Unknown(Type::Dynamic));
+                        (n, v)
+                    })
+                    .collect(),
+            )
+        };
+        let mine: Vec<&ModuleInstance> = all
+            .iter()
+            .filter(|mi| mi.0.len() == self.inst.0.len() + 1 && mi.0.starts_with(&self.inst.0))
+            .collect();
+        let key_of = |mi: &ModuleInstance| {
+            mi.0.last()
+                .map(|(_, k)| k.clone())
+                .unwrap_or(InstanceKey::None)
+        };
+        if call.count.is_some() {
+            Value::Tuple(mine.iter().map(|mi| outputs_of(mi)).collect())
+        } else if call.for_each.is_some() {
+            Value::Object(
+                mine.iter()
+                    .map(|mi| {
+                        let k = match key_of(mi) {
+                            InstanceKey::Str(s) => s,
+                            other => other.to_string(),
+                        };
+                        (k, outputs_of(mi))
+                    })
+                    .collect(),
+            )
+        } else {
+            mine.first()
+                .map(|mi| outputs_of(mi))
+                .unwrap_or(Value::Unknown(Type::Dynamic))
+        }
+    }
 }
 
 impl Scope for RunScope<'_> {
@@ -52,7 +145,9 @@ impl Scope for RunScope<'_> {
             Some(Step::Attr(a)) => Some(a.as_str()),
             _ => None,
         };
-        let values = self.values.read().expect("values lock");
+        let all = self.values.read().expect("values lock");
+        let empty = ModuleValues::default();
+        let values = all.modules.get(&self.inst).unwrap_or(&empty);
         let m = self.module;
         let found = match root {
             "var" => attr(0).filter(|n| m.variables.contains_key(*n)).map(|n| {
@@ -65,7 +160,7 @@ impl Scope for RunScope<'_> {
                 .map(|n| (values.locals.get(n).cloned().unwrap_or_else(Value::unknown), 1)),
             "module" => attr(0)
                 .filter(|n| m.module_calls.contains_key(*n))
-                .map(|_| (Value::unknown(), 1)),
+                .map(|n| (self.module_value(&all, n), 1)),
             "data" => match (attr(0), attr(1)) {
                 (Some(t), Some(n)) => {
                     let key = format!("data.{t}.{n}");

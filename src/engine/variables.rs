@@ -193,10 +193,15 @@ pub fn input_values(
 }
 
 fn decl_ref(module: &Module, var: &Variable) -> String {
-    match module.sources.get(var.span.file) {
+    span_ref(module, var.span)
+}
+
+/// `main.tf:4,3-13`, as Terraform names a source range in messages.
+fn span_ref(module: &Module, span: crate::diag::Span) -> String {
+    match module.sources.get(span.file) {
         Some(f) => {
-            let (l1, c1) = f.line_col(var.span.lo as usize);
-            let (_, c2) = f.line_col(var.span.hi as usize);
+            let (l1, c1) = f.line_col(span.lo as usize);
+            let (_, c2) = f.line_col(span.hi as usize);
             format!("{}:{l1},{c1}-{c2}", f.name)
         }
         None => "<unknown>".into(),
@@ -367,4 +372,159 @@ pub fn apply_defaults(v: Value, defaults: &Defaults) -> Value {
         other => other,
     };
     out.mark_if(sensitive)
+}
+
+/// The input variables of one instance of a module call: each argument
+/// evaluated in the calling module (`scope`), converted to the variable's
+/// type, defaults filled in.
+pub fn module_call_inputs(
+    child: &Module,
+    call: &crate::config::ModuleCall,
+    scope: &dyn crate::lang::eval::Scope,
+) -> Result<BTreeMap<String, Value>, Diagnostics> {
+    let mut diags = Diagnostics::new();
+    for a in &call.inputs {
+        if !child.variables.contains_key(&a.name) {
+            diags.push(
+                Diagnostic::error(
+                    "Unsupported argument",
+                    format!("An argument named {:?} is not expected here.", a.name),
+                )
+                .with_subject(a.name_span),
+            );
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (name, var) in &child.variables {
+        let ty = crate::config::variable_type(var);
+        let arg = call.inputs.iter().find(|a| a.name == *name);
+        let given = match arg {
+            Some(a) => match Evaluator::new(scope).eval(&a.expr) {
+                Ok(v) => Some(v),
+                Err(d) => {
+                    diags.extend(d);
+                    continue;
+                }
+            },
+            None => None,
+        };
+        let value = match given {
+            Some(v) if !(v.is_null() && var.nullable && var.default.is_some()) => v,
+            _ => match &var.default {
+                Some(d) => {
+                    let empty = EmptyScope {
+                        base_dir: child.dir.clone(),
+                    };
+                    match Evaluator::new(&empty).eval(d) {
+                        Ok(v) => v,
+                        Err(e) => {
+                            diags.extend(e);
+                            continue;
+                        }
+                    }
+                }
+                None => {
+                    diags.push(
+                        Diagnostic::error(
+                            "Missing required argument",
+                            format!(
+                                "The argument {name:?} is required, but no definition was found."
+                            ),
+                        )
+                        .with_subject(call.span),
+                    );
+                    continue;
+                }
+            },
+        };
+        let subject = arg.map(|a| a.expr.span).unwrap_or(call.span);
+        let converted = match convert(&value, &ty) {
+            Ok(v) => match &var.ty {
+                Some(tc) => apply_defaults(v, &tc.defaults),
+                None => v,
+            },
+            Err(e) => {
+                diags.push(
+                    Diagnostic::error(
+                        "Invalid value for input variable",
+                        format!(
+                            "The given value is not suitable for var.{name} declared at {}: {e}.",
+                            decl_ref(child, var)
+                        ),
+                    )
+                    .with_subject(subject),
+                );
+                continue;
+            }
+        };
+        if converted.is_null() && !var.nullable {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid value for input variable",
+                    format!("The given value is not suitable for var.{name} declared at {}: required variable may not be set to null.", decl_ref(child, var)),
+                )
+                .with_subject(subject),
+            );
+            continue;
+        }
+        out.insert(name.clone(), converted);
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(out)
+}
+
+/// Evaluates the `validation` rules of a module's variables in `scope`
+/// (which knows their values). A condition that is not yet known passes.
+pub fn check_validations(module: &Module, scope: &dyn crate::lang::eval::Scope) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    for var in module.variables.values() {
+        for rule in &var.validations {
+            let ok = match Evaluator::new(scope).eval(&rule.condition) {
+                Ok(v) => match v.unmark_deep().0 {
+                    Value::Bool(b) => b,
+                    v if !v.is_known() => true,
+                    _ => {
+                        diags.push(
+                            Diagnostic::error(
+                                "Invalid variable validation result",
+                                "Invalid validation condition result value: a bool is required.",
+                            )
+                            .with_subject(rule.condition.span),
+                        );
+                        continue;
+                    }
+                },
+                Err(d) => {
+                    diags.extend(d);
+                    continue;
+                }
+            };
+            if ok {
+                continue;
+            }
+            let message = match Evaluator::new(scope).eval(&rule.error_message) {
+                Ok(v) => match v.unmark_deep().0 {
+                    Value::String(s) => s,
+                    _ => "(the error message is not a string)".to_string(),
+                },
+                Err(d) => {
+                    diags.extend(d);
+                    continue;
+                }
+            };
+            diags.push(
+                Diagnostic::error(
+                    "Invalid value for variable",
+                    format!(
+                        "{message}\n\nThis was checked by the validation rule at {}.",
+                        span_ref(module, rule.span)
+                    ),
+                )
+                .with_subject(var.span),
+            );
+        }
+    }
+    diags
 }

@@ -10,7 +10,6 @@ use crate::config::{self, Mode, Module};
 use crate::diag::{Diagnostic, Diagnostics, SourceMap, Span};
 use crate::syntax::ast::{Body, Expr, ExprKind, Step};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 use tfrs_provider::convert::convert;
 use tfrs_provider::{Type, Value};
 
@@ -262,32 +261,14 @@ fn check_module_call(
     schemas: SchemaLookup,
     diags: &mut Diagnostics,
 ) {
-    let src = mc.source.as_str();
-    if !(src.starts_with("./") || src.starts_with("../")) {
-        diags.push(
-            Diagnostic::error(
-                "Module not installed",
-                format!("The module {:?} has source {src:?}, which is not a local path. tfrs runs offline and cannot download modules from registries or version control; copy the module into this configuration and use a local path such as \"./modules/{}\".", mc.name, mc.name),
-            )
-            .with_subject(mc.source_span),
-        );
-        return;
-    }
-    let dir = module.dir.join(src);
-    if !dir.is_dir() {
-        diags.push(
-            Diagnostic::error(
-                "Unreadable module directory",
-                format!(
-                    "The directory {} does not exist or cannot be read.",
-                    dir.display()
-                ),
-            )
-            .with_subject(mc.source_span),
-        );
-        return;
-    }
-    let (child, d) = config::load(&normalize(&dir), sources);
+    let dir = match config::module_source_dir(module, mc) {
+        Ok(d) => d,
+        Err(d) => {
+            diags.push(d);
+            return;
+        }
+    };
+    let (child, d) = config::load(&dir, sources);
     diags.extend(d.clone());
     if d.has_errors() {
         return;
@@ -318,22 +299,6 @@ fn check_module_call(
         }
     }
     diags.extend(validate_module_with_schemas(&child, sources, schemas));
-}
-
-fn normalize(p: &Path) -> std::path::PathBuf {
-    let mut out = std::path::PathBuf::new();
-    for c in p.components() {
-        match c {
-            std::path::Component::ParentDir => {
-                if !out.pop() {
-                    out.push("..");
-                }
-            }
-            std::path::Component::CurDir => {}
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// Terraform's `validateDependsOn`: each item must be a reference to a
