@@ -731,3 +731,186 @@ module "m" {
     let err = f.plan().unwrap_err();
     assert!(err.contains("The argument \"need\" is required"), "{err}");
 }
+
+#[test]
+fn moved_removed_and_import_blocks() {
+    let mut f = Fixture::new("refactor");
+    f.config(
+        r#"
+resource "testing_object" "old" {
+  name = "old"
+}
+resource "testing_object" "keep" {
+  name = "keep"
+}
+resource "testing_object" "drop" {
+  name = "drop"
+}
+"#,
+    );
+    f.apply().unwrap();
+    let keep_id = f
+        .state
+        .resources
+        .iter()
+        .find(|r| r.name == "keep")
+        .unwrap()
+        .instances[0]
+        .attributes["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // `keep` leaves the state but not the store, to be imported back.
+    f.state.resources.retain(|r| r.name != "keep");
+    f.config(&format!(
+        r#"
+resource "testing_object" "new" {{
+  name = "old"
+}}
+moved {{
+  from = testing_object.old
+  to   = testing_object.new
+}}
+removed {{
+  from = testing_object.drop
+  lifecycle {{
+    destroy = false
+  }}
+}}
+import {{
+  to = testing_object.keep
+  id = "{keep_id}"
+}}
+resource "testing_object" "keep" {{
+  name  = "keep"
+  value = "changed"
+}}
+"#
+    ));
+    let plan = f.plan().unwrap();
+    let summary: Vec<(String, Action, Option<String>, Option<String>)> = plan
+        .changes
+        .iter()
+        .map(|c| {
+            (
+                c.addr.to_string(),
+                c.action,
+                c.importing.clone(),
+                c.prev_addr.as_ref().map(ToString::to_string),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        vec![
+            ("testing_object.drop".into(), Action::Forget, None, None),
+            (
+                "testing_object.keep".into(),
+                Action::Update,
+                Some(keep_id.clone()),
+                None
+            ),
+            (
+                "testing_object.new".into(),
+                Action::NoOp,
+                None,
+                Some("testing_object.old".into())
+            ),
+        ]
+    );
+    assert!(plan.has_changes());
+    f.apply().unwrap();
+    let mut names: Vec<&str> = f.state.resources.iter().map(|r| r.name.as_str()).collect();
+    names.sort();
+    assert_eq!(names, vec!["keep", "new"]);
+    // Forgotten, not destroyed: the object is still in the store.
+    assert_eq!(f.stored_names(), vec!["drop", "keep", "old"]);
+    let keep = f.state.resources.iter().find(|r| r.name == "keep").unwrap();
+    assert_eq!(keep.instances[0].attributes["value"], "changed");
+    assert!(!f.plan().unwrap().has_changes());
+}
+
+#[test]
+fn replace_triggered_by_and_conditions() {
+    let mut f = Fixture::new("triggers");
+    f.config(
+        r#"
+variable "v" {
+  default = "one"
+}
+resource "testing_object" "src" {
+  name  = "src"
+  value = var.v
+}
+resource "testing_object" "dep" {
+  name = "dep"
+  lifecycle {
+    replace_triggered_by = [testing_object.src.value]
+    precondition {
+      condition     = var.v != "bad"
+      error_message = "The value must not be bad."
+    }
+    postcondition {
+      condition     = self.name == "dep"
+      error_message = "Unexpected name."
+    }
+  }
+}
+resource "testing_object" "other" {
+  name = "other"
+  lifecycle {
+    replace_triggered_by = [testing_object.src]
+  }
+}
+"#,
+    );
+    f.apply().unwrap();
+    let text = std::fs::read_to_string(f.dir.join("main.tf"))
+        .unwrap()
+        .replace("default = \"one\"", "default = \"two\"");
+    std::fs::write(f.dir.join("main.tf"), &text).unwrap();
+    let plan = f.apply().unwrap();
+    let got: Vec<(String, Action, Option<ActionReason>)> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp)
+        .map(|c| (c.addr.to_string(), c.action, c.reason))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "testing_object.dep".into(),
+                Action::DeleteThenCreate,
+                Some(ActionReason::ReplaceByTriggers)
+            ),
+            (
+                "testing_object.other".into(),
+                Action::DeleteThenCreate,
+                Some(ActionReason::ReplaceByTriggers)
+            ),
+            ("testing_object.src".into(), Action::Update, None),
+        ]
+    );
+    assert!(!f.plan().unwrap().has_changes());
+    std::fs::write(
+        f.dir.join("main.tf"),
+        text.replace("default = \"two\"", "default = \"bad\""),
+    )
+    .unwrap();
+    let err = f.plan().unwrap_err();
+    assert!(
+        err.contains("Resource precondition failed: The value must not be bad."),
+        "{err}"
+    );
+    std::fs::write(
+        f.dir.join("main.tf"),
+        text.replace("self.name == \"dep\"", "self.name == \"x\""),
+    )
+    .unwrap();
+    let err = f.plan().unwrap_err();
+    assert!(
+        err.contains("Resource postcondition failed: Unexpected name."),
+        "{err}"
+    );
+}

@@ -304,6 +304,8 @@ fn resource_change(rc: &serde_json::Value, schemas: &dyn SchemaLookup) -> Resour
             .unwrap_or_default(),
         private: Vec::new(),
         each: None,
+        importing: None,
+        prev_addr: None,
     }
 }
 

@@ -81,6 +81,8 @@ fn change(a: &str, action: Action, before: Value, after: Value) -> ResourceChang
         replace_paths: Vec::new(),
         private: Vec::new(),
         each: None,
+        importing: None,
+        prev_addr: None,
     }
 }
 

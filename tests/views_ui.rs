@@ -86,6 +86,8 @@ fn the_plan() -> Plan {
         replace_paths: Vec::new(),
         private: Vec::new(),
         each: None,
+        importing: None,
+        prev_addr: None,
     };
     let mut g = change(
         "terraform_data.gone",

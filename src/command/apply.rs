@@ -125,6 +125,12 @@ impl Hooks for UiHooks<'_> {
             self.ui.apply_errored(addr, None, action);
         }
     }
+    fn import_prepare(&self, addr: &crate::addrs::AbsInstance, id: &str) {
+        self.ui.import_prepare(addr, id);
+    }
+    fn import_step(&self, addr: &crate::addrs::AbsInstance, id: &str, done: bool) {
+        self.ui.import_step(addr, id, done);
+    }
     fn state_changed(&self, state: &State) {
         let mut s = state.clone();
         if let Ok(mut mgr) = self.state.lock() {
@@ -200,6 +206,7 @@ fn execute(
                 .ok_or_else(|| Diagnostic::error("Failed to load plan file", format!("The file {path:?} is not a plan file saved by tfrs plan -out.")))?;
             Some(pf)
         }
+        ("import", _) => None,
         (_, Some(dir)) => {
             return Err(Diagnostic::error(
                 "Too many command line arguments",
@@ -222,6 +229,11 @@ fn execute(
         return Err(d);
     }
     let mut warnings = d;
+    let import = if command == "import" {
+        Some(import_request(&parsed.positional, &module)?)
+    } else {
+        None
+    };
     let v = crate::lang::validate::validate_module_with_schemas(
         &module,
         sources,
@@ -251,6 +263,9 @@ fn execute(
         .map(|p| p.replace.clone())
         .unwrap_or_else(|| parsed.values("replace").to_vec());
     let mut targets = Vec::new();
+    if let Some((addr, _)) = &import {
+        targets.push(Target::Instance(addr.clone()));
+    }
     for t in &target_strs {
         targets.push(
             parse_target(t)
@@ -307,6 +322,7 @@ fn execute(
     let operation = match command {
         "plan" => "OperationTypePlan",
         "refresh" => "OperationTypeRefresh",
+        "import" => "OperationTypeImport",
         _ => "OperationTypeApply",
     };
     let mut lock_opts = LockOptions::new(operation);
@@ -382,7 +398,54 @@ fn execute(
         targets,
         replace,
         workspace: workspace.clone(),
+        imports: import.iter().cloned().collect(),
     };
+    if import.is_some() {
+        let hooks = ImportHooks {
+            color: !parsed.bool("no-color") && std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        };
+        let engine = Engine::new(&module, &prior, &opts, &hooks, &STOP)?;
+        let (plan, d) = engine.plan(&prior, variables);
+        if d.has_errors() {
+            return Err(d);
+        }
+        let mut state = plan.prior_state.clone();
+        let schemas = all_schemas();
+        for c in plan.changes.iter().filter(|c| c.importing.is_some()) {
+            let version = schemas
+                .get(crate::views::format::provider_source(&c.provider))
+                .and_then(|s| s.resources.get(&c.addr.resource.resource.type_name))
+                .map(|s| s.version)
+                .unwrap_or(0);
+            let (before, _) = c.before.clone().unmark_deep();
+            let inst = crate::states::InstanceState {
+                index_key: None,
+                status: None,
+                deposed: None,
+                schema_version: version,
+                attributes: tfrs_provider::json::to_json_typed(&before, &c.ty),
+                sensitive_attributes: Vec::new(),
+                private: None,
+                dependencies: Vec::new(),
+                create_before_destroy: false,
+            };
+            state.set_instance(&c.addr, &c.provider, c.each, Some(inst));
+        }
+        mgr.persist(&mut state)
+            .map_err(|e| Diagnostic::error("Failed to persist state", e.to_string()))?;
+        let _ = mgr.unlock();
+        if !d.is_empty() {
+            super::print_diagnostics_styled(&d, sources, super::style(parsed.bool("no-color")));
+        }
+        print!(
+            "{}",
+            crate::views::color::colorize(
+                "[reset][green]\nImport successful!\n\nThe resources that were imported are shown above. These resources are now in\nyour Terraform state and will henceforth be managed by Terraform.\n\n",
+                hooks.color
+            )
+        );
+        return Ok(0);
+    }
     let schemas = all_schemas();
     let mut plan_diags = warnings;
     let plan = {
@@ -399,15 +462,18 @@ fn execute(
     if plan_diags.has_errors() {
         return Err(plan_diags);
     }
-    if !plan_diags.is_empty() {
-        super::print_diagnostics_styled(
-            &plan_diags,
-            sources,
-            super::style(parsed.bool("no-color")),
-        );
-    }
     if plan_file.is_none() || command != "apply" {
         ui.plan(&plan, &schemas);
+    }
+    // Warnings follow the plan, as Terraform prints them; an apply shows
+    // them with its own at the end.
+    let print_warnings = |d: &Diagnostics| {
+        if !d.is_empty() {
+            super::print_diagnostics_styled(d, sources, super::style(parsed.bool("no-color")));
+        }
+    };
+    if command == "plan" || mode == PlanMode::RefreshOnly {
+        print_warnings(&plan_diags);
     }
 
     if command == "plan" {
@@ -457,8 +523,7 @@ fn execute(
         let _ = mgr.unlock();
         return Ok(0);
     }
-    let has_changes = plan.changes.iter().any(|c| c.action != Action::NoOp)
-        || plan.output_changes.iter().any(|c| c.action != Action::NoOp);
+    let has_changes = plan.has_changes();
     if has_changes && plan_file.is_none() && !parsed.bool("auto-approve") {
         if !interactive {
             return Err(Diagnostic::error(
@@ -480,7 +545,7 @@ fn execute(
             return Ok(1);
         }
     }
-    let (diags, outputs) = {
+    let (mut diags, outputs) = {
         let hooks = UiHooks {
             ui,
             state: Mutex::new(&mut mgr),
@@ -500,9 +565,16 @@ fn execute(
         (d, outputs)
     };
     let failed = diags.has_errors();
-    if !diags.is_empty() {
-        super::print_diagnostics_styled(&diags, sources, super::style(parsed.bool("no-color")));
+    let mut all = plan_diags;
+    for d in std::mem::take(&mut diags).0 {
+        if !all
+            .iter()
+            .any(|x| x.summary == d.summary && x.detail == d.detail)
+        {
+            all.push(d);
+        }
     }
+    print_warnings(&all);
     if !failed {
         ui.apply_summary(mode == PlanMode::Destroy);
         if mode != PlanMode::Destroy {
@@ -557,4 +629,95 @@ fn approve(mode: PlanMode) -> bool {
         return false;
     }
     line.trim() == "yes"
+}
+
+/// `tfrs import ADDR ID`: the instance and ID, once the configuration is
+/// known to have a block for it.
+fn import_request(
+    args: &[String],
+    module: &config::Module,
+) -> Result<(crate::addrs::AbsInstance, String), Diagnostics> {
+    if args.len() != 2 {
+        return Err(Diagnostic::error(
+            "Wrong number of arguments",
+            "The import command expects two arguments: the address of a resource instance in the configuration, and the ID of the existing object (tfrs import ADDR ID).",
+        )
+        .into());
+    }
+    let addr = match parse_target(&args[0])
+        .map_err(|e| Diagnostic::error("Invalid address", e.to_string()))?
+    {
+        Target::Instance(i) => i,
+        Target::Resource(r) => r.instance(InstanceKey::None),
+        Target::Module(_) => {
+            return Err(Diagnostic::error(
+                "Invalid address",
+                "Resource specification must include a resource type and name.",
+            )
+            .into())
+        }
+    };
+    let mut m = module;
+    for (name, _) in &addr.resource.module.0 {
+        match m.children.get(name) {
+            Some(c) => m = c,
+            None => {
+                m = module;
+                break;
+            }
+        }
+    }
+    let r = &addr.resource.resource;
+    if !m.resources.contains_key(&r.to_string()) {
+        let where_ = if addr.resource.module.is_root() {
+            "the root module".to_string()
+        } else {
+            addr.resource.module.to_string()
+        };
+        return Err(Diagnostic::error(
+            format!("resource address {:?} does not exist in the configuration.", addr.to_string()),
+            format!(
+                "Before importing this resource, please create its configuration in {where_}. For example:\n\nresource {:?} {:?} {{\n  # (resource arguments)\n}}",
+                r.type_name, r.name
+            ),
+        )
+        .into());
+    }
+    Ok((addr, args[1].clone()))
+}
+
+/// What `tfrs import` prints while it imports.
+struct ImportHooks {
+    color: bool,
+}
+
+impl Hooks for ImportHooks {
+    fn import_prepare(&self, addr: &crate::addrs::AbsInstance, id: &str) {
+        let c = |s: &str| crate::views::color::colorize(s, self.color);
+        println!(
+            "{}",
+            c(&format!("[reset][bold]{addr}: Importing from ID {id:?}..."))
+        );
+        println!(
+            "{}",
+            c(&format!("[reset][bold][green]{addr}: Import prepared!"))
+        );
+        println!(
+            "{}",
+            c(&format!(
+                "[reset][green]  Prepared {} for import",
+                addr.resource.resource.type_name
+            ))
+        );
+    }
+    fn pre_refresh(&self, addr: &crate::addrs::AbsInstance, id: Option<&str>) {
+        let suffix = id.map(|i| format!(" [id={i}]")).unwrap_or_default();
+        println!(
+            "{}",
+            crate::views::color::colorize(
+                &format!("[reset][bold]{addr}: Refreshing state...{suffix}"),
+                self.color
+            )
+        );
+    }
 }

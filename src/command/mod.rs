@@ -10,6 +10,7 @@ mod force_unlock;
 mod init;
 mod output;
 pub mod state;
+mod taint;
 pub mod validate;
 mod workspace;
 pub use validate::validate_dir;
@@ -108,11 +109,13 @@ pub fn run(args: Vec<String>) -> i32 {
         "validate" => validate::run(&cmd_args),
         "fmt" => fmt::run(&cmd_args),
         "init" => init::run(&cmd_args),
-        "plan" | "apply" | "destroy" | "refresh" => apply::run(&command, &cmd_args),
+        "plan" | "apply" | "destroy" | "refresh" | "import" => apply::run(&command, &cmd_args),
         "state" => state::run(&cmd_args),
         "workspace" => workspace::run(&cmd_args),
         "output" => output::run(&cmd_args),
         "force-unlock" => force_unlock::run(&cmd_args),
+        "taint" => taint::run(&cmd_args, true),
+        "untaint" => taint::run(&cmd_args, false),
         other => {
             eprintln!("tfrs has no command named {other:?}. To see all of tfrs's top-level commands, run:\n  tfrs -help\n");
             1

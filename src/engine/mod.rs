@@ -9,6 +9,7 @@
 //! every change in the state the moment it happens, so that no object that
 //! exists is ever missing from the state.
 
+pub mod refactor;
 pub mod scope;
 pub mod variables;
 pub mod walk;
@@ -59,6 +60,9 @@ pub struct RunOptions {
     pub targets: Vec<Target>,
     pub replace: Vec<AbsInstance>,
     pub workspace: String,
+    /// Imports asked for on the command line (`tfrs import ADDR ID`);
+    /// an address already in the state is an error for these.
+    pub imports: Vec<(AbsInstance, String)>,
 }
 
 impl Default for RunOptions {
@@ -70,6 +74,7 @@ impl Default for RunOptions {
             targets: Vec::new(),
             replace: Vec::new(),
             workspace: "default".into(),
+            imports: Vec::new(),
         }
     }
 }
@@ -89,6 +94,10 @@ pub trait Hooks: Sync {
         _ok: bool,
     ) {
     }
+    /// An import being planned (`Preparing import... [id=...]`).
+    fn import_prepare(&self, _addr: &AbsInstance, _id: &str) {}
+    /// An import being recorded during apply, before and after (`done`).
+    fn import_step(&self, _addr: &AbsInstance, _id: &str, _done: bool) {}
     /// The state changed; implementations persist it.
     fn state_changed(&self, _state: &State) {}
 }
@@ -138,6 +147,8 @@ pub struct Engine<'a> {
     providers: BTreeMap<String, ProviderSlot>,
     nodes: Vec<Node>,
     deps: Vec<Vec<usize>>,
+    /// `moved`, `removed` and `import` blocks.
+    statements: refactor::Statements,
 }
 
 /// The provider local name a resource type belongs to: `aws_s3_bucket` →
@@ -175,10 +186,18 @@ impl<'a> Engine<'a> {
             providers: BTreeMap::new(),
             nodes: Vec::new(),
             deps: Vec::new(),
+            statements: refactor::Statements::default(),
         };
         collect_modules(module, &mut Vec::new(), &mut e.modules);
-        e.instantiate_providers(state)?;
-        e.build_graph(state)?;
+        let (statements, d) = refactor::statements(&e.modules);
+        if d.has_errors() {
+            return Err(d);
+        }
+        e.statements = statements;
+        let mut state = state.clone();
+        refactor::apply_moves(&mut state, &e.statements.moves);
+        e.instantiate_providers(&state)?;
+        e.build_graph(&state)?;
         Ok(e)
     }
 
@@ -439,11 +458,19 @@ impl<'a> Engine<'a> {
                     ref_path = path;
                     let r = &modules[path].resources[key];
                     body_traversals(&r.body, &mut refs);
+                    let lc = &r.lifecycle;
                     for e in r
                         .count
                         .iter()
                         .chain(r.for_each.iter())
                         .chain(r.depends_on.iter())
+                        .chain(lc.replace_triggered_by.iter())
+                        .chain(
+                            lc.preconditions
+                                .iter()
+                                .chain(lc.postconditions.iter())
+                                .flat_map(|c| [&c.condition, &c.error_message]),
+                        )
                     {
                         refs.extend(e.traversals());
                     }
@@ -566,7 +593,10 @@ impl<'a> Engine<'a> {
     /// Makes a plan. `state` is the prior state; it is refreshed as the
     /// walk goes, and becomes the plan's `prior_state`.
     pub fn plan(&self, state: &State, variables: BTreeMap<String, Value>) -> (Plan, Diagnostics) {
-        let run = self.new_run(variables.clone(), state.clone(), None);
+        let mut state = state.clone();
+        let moved = refactor::apply_moves(&mut state, &self.statements.moves);
+        let mut run = self.new_run(variables.clone(), state, None);
+        run.moved = moved;
         let invalid = variables::check_validations(self.module, &run.root_scope());
         let outcomes = if invalid.has_errors() {
             run.report(invalid);
@@ -586,6 +616,9 @@ impl<'a> Engine<'a> {
         }
         let mut changes = run.changes.into_inner().expect("changes lock");
         changes.sort_by(|a, b| (&a.addr, &a.deposed).cmp(&(&b.addr, &b.deposed)));
+        if let Some(w) = forget_warning(&changes) {
+            diags.push(w);
+        }
         let mut drift = run.drift.into_inner().expect("drift lock");
         drift.sort_by(|a, b| a.addr.cmp(&b.addr));
         let mut output_changes = run.output_changes.into_inner().expect("outputs lock");
@@ -622,6 +655,9 @@ impl<'a> Engine<'a> {
                 "Operation cancelled",
                 "The apply was interrupted: changes already made are recorded in the state; run apply again to finish.",
             ));
+        }
+        if let Some(w) = forget_warning(&plan.changes) {
+            diags.push(w);
         }
         if self.opts.mode == PlanMode::Destroy {
             state.outputs.clear();
@@ -668,6 +704,7 @@ impl<'a> Engine<'a> {
             diags: Mutex::new(Diagnostics::new()),
             planned,
             pending: Mutex::new(BTreeSet::new()),
+            moved: BTreeMap::new(),
         }
     }
 
@@ -726,6 +763,48 @@ impl<'a> Engine<'a> {
         }
         out
     }
+}
+
+/// A reference as its root name and steps: attribute names, or index
+/// expressions (`aws_x.y[count.index].id`).
+fn reference_chain(
+    e: &crate::syntax::ast::Expr,
+) -> Option<(String, Vec<Result<String, &crate::syntax::ast::Expr>>)> {
+    use crate::syntax::ast::ExprKind;
+    match &e.kind {
+        ExprKind::Variable(n) => Some((n.clone(), Vec::new())),
+        ExprKind::GetAttr(inner, a) => {
+            let (r, mut v) = reference_chain(inner)?;
+            v.push(Ok(a.clone()));
+            Some((r, v))
+        }
+        ExprKind::Index(inner, k) => {
+            let (r, mut v) = reference_chain(inner)?;
+            v.push(Err(k.as_ref()));
+            Some((r, v))
+        }
+        _ => None,
+    }
+}
+
+/// Terraform's warning when a plan forgets objects (`removed` blocks with
+/// `destroy = false`).
+fn forget_warning(changes: &[ResourceChange]) -> Option<Diagnostic> {
+    let forgotten: Vec<String> = changes
+        .iter()
+        .filter(|c| c.action == Action::Forget)
+        .map(|c| format!(" - {}", c.addr))
+        .collect();
+    if forgotten.is_empty() {
+        return None;
+    }
+    Some(Diagnostic::warning(
+        "Some objects will no longer be managed by Terraform",
+        format!(
+            "If you apply this plan, Terraform will discard its tracking information for the following objects, but it will not delete them:\n{}\n\nAfter applying this plan, Terraform will no longer manage these objects. You will need to import them into Terraform to manage them again.",
+            forgotten.join("\n")
+        ),
+    ))
 }
 
 fn provider_block_key(p: &crate::config::ProviderConfig) -> String {
@@ -906,6 +985,8 @@ struct Run<'e, 'a> {
     /// Config keys of resources with pending changes (data sources that
     /// depend on them are read during apply).
     pending: Mutex<BTreeSet<String>>,
+    /// Instances `moved` blocks moved: new address → previous address.
+    moved: BTreeMap<AbsInstance, AbsInstance>,
 }
 
 /// An instance to evaluate: its key and `count`/`each` context.
@@ -1346,6 +1427,8 @@ impl<'e, 'a> Run<'e, 'a> {
                 replace_paths: Vec::new(),
                 private: Vec::new(),
                 each: None,
+                importing: None,
+                prev_addr: None,
             });
         }
         let mut state = self.state.lock().expect("state lock");
@@ -1427,6 +1510,15 @@ impl<'e, 'a> Run<'e, 'a> {
         let keys: BTreeSet<InstanceKey> = instances.iter().map(|x| x.key.clone()).collect();
         for x in instances {
             let iaddr = addr.instance(x.key.clone());
+            if let Err(d) = self.check_conditions(
+                at,
+                &r.lifecycle.preconditions,
+                x.ctx.clone(),
+                "Resource precondition failed",
+            ) {
+                diags.extend(d);
+                continue;
+            }
             let config = match self.eval_config(at, r, schema, x.ctx.clone()) {
                 Ok(c) => c,
                 Err(d) => {
@@ -1465,12 +1557,42 @@ impl<'e, 'a> Run<'e, 'a> {
                 }
                 continue;
             }
+            let mut importing = None;
+            match self.import_id(&iaddr) {
+                Ok(Some((id, from_cli))) => {
+                    if !prior.contains_key(&x.key) {
+                        match self.import_object(provider, schema, &iaddr, &r.type_name, &id) {
+                            Ok(obj) => {
+                                prior.insert(x.key.clone(), obj);
+                                importing = Some(id);
+                            }
+                            Err(d) => {
+                                diags.extend(d);
+                                continue;
+                            }
+                        }
+                    } else if from_cli {
+                        diags.extend(diag_error(
+                            "Resource already managed by Terraform",
+                            format!("Terraform is already managing a remote object for {iaddr}. To import to this address you must first remove the existing object from the state."),
+                            None,
+                        ));
+                        continue;
+                    }
+                }
+                Ok(None) => {}
+                Err(d) => {
+                    diags.extend(d);
+                    continue;
+                }
+            }
             let prior_entry = prior.get(&x.key).cloned();
             let (prior_value, prior_inst) = match &prior_entry {
                 Some((v, i)) => (v.clone(), Some(i.clone())),
                 None => (Value::Null(ty.clone()), None),
             };
             let config = apply_ignore_changes(r, &config, &prior_value);
+            let triggered = !prior_value.is_null() && self.replace_triggered(at, r, &x.ctx);
             let plan = provider.plan_resource(PlanRequest {
                 type_name: &r.type_name,
                 prior: &prior_value,
@@ -1486,7 +1608,7 @@ impl<'e, 'a> Run<'e, 'a> {
             let forced = e.opts.replace.contains(&iaddr);
             let (action, reason, after, replace_paths) = if prior_value.is_null() {
                 (Action::Create, None, plan.planned, Vec::new())
-            } else if tainted || forced || !plan.requires_replace.is_empty() {
+            } else if tainted || forced || triggered || !plan.requires_replace.is_empty() {
                 let fresh = provider.plan_resource(PlanRequest {
                     type_name: &r.type_name,
                     prior: &Value::Null(ty.clone()),
@@ -1498,6 +1620,8 @@ impl<'e, 'a> Run<'e, 'a> {
                     ActionReason::ReplaceBecauseTainted
                 } else if forced {
                     ActionReason::ReplaceByRequest
+                } else if triggered && plan.requires_replace.is_empty() {
+                    ActionReason::ReplaceByTriggers
                 } else {
                     ActionReason::ReplaceBecauseCannotUpdate
                 };
@@ -1520,7 +1644,21 @@ impl<'e, 'a> Run<'e, 'a> {
                 pending = true;
             }
             let after_marked = mark_sensitive(&after, &schema.block);
+            // Postconditions are checked now where the planned object
+            // tells; the rest once apply knows.
+            let mut post_ctx = x.ctx.clone();
+            post_ctx.self_value = Some(after_marked.clone());
+            if let Err(d) = self.check_conditions(
+                at,
+                &r.lifecycle.postconditions,
+                post_ctx,
+                "Resource postcondition failed",
+            ) {
+                diags.extend(d);
+                continue;
+            }
             values.insert(x.key.clone(), after_marked.clone());
+            let prev_addr = self.moved.get(&iaddr).cloned();
             self.changes
                 .lock()
                 .expect("changes lock")
@@ -1536,6 +1674,8 @@ impl<'e, 'a> Run<'e, 'a> {
                     replace_paths,
                     private: plan.private,
                     each,
+                    importing,
+                    prev_addr,
                 });
         }
         // Instances the state has that the configuration no longer makes.
@@ -1571,6 +1711,8 @@ impl<'e, 'a> Run<'e, 'a> {
                         replace_paths: Vec::new(),
                         private: Vec::new(),
                         each,
+                        importing: None,
+                        prev_addr: None,
                     });
             }
         }
@@ -1588,6 +1730,213 @@ impl<'e, 'a> Run<'e, 'a> {
             self.report(diags);
         }
         Ok(())
+    }
+
+    /// Evaluates `precondition`/`postcondition` rules; a condition not yet
+    /// known passes (it is checked again once it is).
+    fn check_conditions(
+        &self,
+        at: &At,
+        rules: &[crate::config::CheckRule],
+        ctx: InstanceContext,
+        summary: &str,
+    ) -> Result<(), Diagnostics> {
+        let mut diags = Diagnostics::new();
+        for rule in rules {
+            let scope = self.scope(at, ctx.clone());
+            let v = Evaluator::new(&scope).eval(&rule.condition)?;
+            let ok = match v.unmark_deep().0 {
+                Value::Bool(b) => b,
+                v if !v.is_known() => true,
+                _ => {
+                    diags.extend(diag_error(
+                        "Invalid condition result",
+                        "Invalid condition result value: a bool is required.",
+                        Some(rule.condition.span),
+                    ));
+                    continue;
+                }
+            };
+            if ok {
+                continue;
+            }
+            let message = match Evaluator::new(&scope)
+                .eval(&rule.error_message)?
+                .unmark_deep()
+                .0
+            {
+                Value::String(m) => m,
+                _ => "(the error message is not a string)".to_string(),
+            };
+            diags.extend(diag_error(summary, message, Some(rule.condition.span)));
+        }
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        Ok(())
+    }
+
+    /// Whether `replace_triggered_by` names something that changes: a
+    /// resource instance with a planned update or replacement, or an
+    /// attribute whose planned value differs from its prior one.
+    fn replace_triggered(&self, at: &At, r: &Resource, ctx: &InstanceContext) -> bool {
+        let Some(expr) = &r.lifecycle.replace_triggered_by else {
+            return false;
+        };
+        let items = match &expr.kind {
+            crate::syntax::ast::ExprKind::Tuple(items) => items.clone(),
+            _ => vec![expr.clone()],
+        };
+        let changes = self.changes.lock().expect("changes lock");
+        for item in items {
+            let Some((root, steps)) = reference_chain(&item) else {
+                continue;
+            };
+            let name = match (root.as_str(), steps.first()) {
+                ("data", _) | (_, None) => continue,
+                (_, Some(Err(_))) => continue,
+                (_, Some(Ok(n))) => n.clone(),
+            };
+            let key = format!("{root}.{name}");
+            let Some(target) = at.m.resources.get(&key) else {
+                continue;
+            };
+            let target_addr = abs_resource(&at.mi, target);
+            // An index picks one instance (`count.index` and `each.key`
+            // evaluate to this instance's own).
+            let mut rest = 1;
+            let instance_key = match steps.get(1) {
+                Some(Err(index)) => {
+                    rest = 2;
+                    let scope = self.scope(at, ctx.clone());
+                    match Evaluator::new(&scope)
+                        .eval(index)
+                        .map(|v| v.unmark_deep().0)
+                    {
+                        Ok(Value::String(s)) => Some(InstanceKey::Str(s)),
+                        Ok(Value::Number(n)) => n.to_i64().map(InstanceKey::Int),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let path: Vec<String> = steps[rest..]
+                .iter()
+                .filter_map(|s| s.as_ref().ok().cloned())
+                .collect();
+            for c in changes.iter().filter(|c| {
+                c.addr.resource == target_addr
+                    && instance_key.as_ref().is_none_or(|k| c.addr.key == *k)
+            }) {
+                let fired = if path.is_empty() {
+                    matches!(
+                        c.action,
+                        Action::Update | Action::DeleteThenCreate | Action::CreateThenDelete
+                    )
+                } else {
+                    let get = |v: &Value| {
+                        path.iter()
+                            .try_fold(v.clone(), |v, a| v.get_attr(a).cloned())
+                    };
+                    match (get(&c.before), get(&c.after)) {
+                        (Some(b), Some(a)) => !a.is_wholly_known() || !b.raw_equal(&a),
+                        _ => c.action != Action::NoOp,
+                    }
+                };
+                if fired {
+                    return true;
+                }
+            }
+        }
+        false
+    }
+
+    /// The import ID for an instance, from the command line or an
+    /// `import` block; `true` with it when it came from the command line.
+    fn import_id(&self, iaddr: &AbsInstance) -> Result<Option<(String, bool)>, Diagnostics> {
+        if let Some((_, id)) = self.engine.opts.imports.iter().find(|(a, _)| a == iaddr) {
+            return Ok(Some((id.clone(), true)));
+        }
+        if self.engine.opts.mode != PlanMode::Normal {
+            return Ok(None);
+        }
+        for imp in &self.engine.statements.imports {
+            if imp.to != *iaddr {
+                continue;
+            }
+            let id = match &imp.id {
+                refactor::ImportId::Literal(s) => s.clone(),
+                refactor::ImportId::Expr(e) => {
+                    let scope = self.root_scope();
+                    match Evaluator::new(&scope).eval(e)?.unmark_deep().0 {
+                        Value::String(s) => s,
+                        v if !v.is_known() => {
+                            return Err(diag_error(
+                                "Invalid import id argument",
+                                "The import block \"id\" argument depends on resource attributes that cannot be determined until apply, so Terraform cannot plan to import this resource.",
+                                Some(e.span),
+                            ))
+                        }
+                        _ => {
+                            return Err(diag_error(
+                                "Invalid import id argument",
+                                "The import ID must be a string.",
+                                Some(e.span),
+                            ))
+                        }
+                    }
+                }
+            };
+            return Ok(Some((id, false)));
+        }
+        Ok(None)
+    }
+
+    /// Imports an existing object and reads it: the prior object an import
+    /// plan starts from.
+    fn import_object(
+        &self,
+        provider: &dyn Provider,
+        schema: &Schema,
+        iaddr: &AbsInstance,
+        type_name: &str,
+        id: &str,
+    ) -> Result<(Value, InstanceState), Diagnostics> {
+        self.engine.hooks.import_prepare(iaddr, id);
+        let objects = provider
+            .import_resource(type_name, id)
+            .map_err(|d| provider_diags(d, None).err().unwrap_or_default())?;
+        let Some(object) = objects.into_iter().next() else {
+            return Err(diag_error(
+                "Import returned no resources",
+                format!("While attempting to import with ID {id}, the provider returned no instance states."),
+                None,
+            ));
+        };
+        let ty = schema.block.value_type();
+        self.engine.hooks.pre_refresh(iaddr, Some(id));
+        let resp = provider.read_resource(type_name, &object, &[]);
+        provider_diags(resp.diags, None)?;
+        if resp.new_state.is_null() {
+            return Err(diag_error(
+                "Cannot import non-existent remote object",
+                format!("While attempting to import an existing object to \"{iaddr}\", the provider detected that no object exists with the given id. Only pre-existing objects can be imported; check that the id is correct and that it is associated with the provider's configured region or endpoint, or use \"terraform apply\" to create a new remote object for this resource."),
+                None,
+            ));
+        }
+        let value = tfrs_provider::convert::convert(&resp.new_state, &ty).unwrap_or(resp.new_state);
+        let inst = InstanceState {
+            index_key: iaddr.key.to_json(),
+            status: None,
+            deposed: None,
+            schema_version: schema.version,
+            attributes: to_json_typed(&value, &ty),
+            sensitive_attributes: Vec::new(),
+            private: encode_private(&resp.private),
+            dependencies: Vec::new(),
+            create_before_destroy: false,
+        };
+        Ok((value, inst))
     }
 
     /// Reads a data source now if its configuration is known and nothing it
@@ -1634,6 +1983,8 @@ impl<'e, 'a> Run<'e, 'a> {
                     replace_paths: Vec::new(),
                     private: Vec::new(),
                     each,
+                    importing: None,
+                    prev_addr: None,
                 });
             return Ok((mark_sensitive(&after, &schema.block), true));
         }
@@ -1750,7 +2101,12 @@ impl<'e, 'a> Run<'e, 'a> {
                     continue;
                 }
             }
-            let reason = if e.opts.mode == PlanMode::Destroy {
+            let forget = e.opts.mode != PlanMode::Destroy
+                && e.statements
+                    .removed
+                    .iter()
+                    .any(|rm| !rm.destroy && refactor::removes(rm, &iaddr));
+            let reason = if e.opts.mode == PlanMode::Destroy || forget {
                 None
             } else if module_exists {
                 Some(ActionReason::DeleteBecauseNoResourceConfig)
@@ -1764,7 +2120,11 @@ impl<'e, 'a> Run<'e, 'a> {
                     addr: iaddr,
                     deposed: None,
                     provider: provider_addr.clone(),
-                    action: Action::Delete,
+                    action: if forget {
+                        Action::Forget
+                    } else {
+                        Action::Delete
+                    },
                     reason,
                     before: mark_sensitive(&pv, &schema.block),
                     after: Value::Null(ty.clone()),
@@ -1772,6 +2132,8 @@ impl<'e, 'a> Run<'e, 'a> {
                     replace_paths: Vec::new(),
                     private: Vec::new(),
                     each: each_mode_str,
+                    importing: None,
+                    prev_addr: None,
                 });
         }
         if diags.has_errors() {
@@ -1840,6 +2202,31 @@ impl<'e, 'a> Run<'e, 'a> {
             let change = changes
                 .iter()
                 .find(|c| c.addr == iaddr && c.deposed.is_none());
+            if let Some((c, id)) = change.and_then(|c| c.importing.as_ref().map(|id| (c, id))) {
+                // The imported object enters the state before anything is
+                // done to it.
+                e.hooks.import_step(&iaddr, id, false);
+                let (before, _) = c.before.clone().unmark_deep();
+                let inst = InstanceState {
+                    index_key: None,
+                    status: None,
+                    deposed: None,
+                    schema_version: schema.version,
+                    attributes: to_json_typed(&before, &ty),
+                    sensitive_attributes: sensitive_paths(&c.before, &schema.block),
+                    private: None,
+                    dependencies: deps.clone(),
+                    create_before_destroy: r.lifecycle.create_before_destroy,
+                };
+                self.state.lock().expect("state lock").set_instance(
+                    &iaddr,
+                    &provider_addr,
+                    each,
+                    Some(inst),
+                );
+                self.persist_current();
+                e.hooks.import_step(&iaddr, id, true);
+            }
             let prior = self.prior_instances(&addr, &ty)?;
             let prior_entry = prior.get(&x.key).cloned();
             let action = change.map(|c| c.action).unwrap_or(Action::NoOp);
@@ -1934,7 +2321,18 @@ impl<'e, 'a> Run<'e, 'a> {
             };
             match result {
                 Ok(v) => {
-                    values.insert(x.key.clone(), mark_sensitive(&v, &schema.block));
+                    let v = mark_sensitive(&v, &schema.block);
+                    let mut post_ctx = x.ctx.clone();
+                    post_ctx.self_value = Some(v.clone());
+                    if let Err(d) = self.check_conditions(
+                        at,
+                        &r.lifecycle.postconditions,
+                        post_ctx,
+                        "Resource postcondition failed",
+                    ) {
+                        diags.extend(d);
+                    }
+                    values.insert(x.key.clone(), v);
                 }
                 Err(d) => diags.extend(d),
             }
@@ -2010,11 +2408,17 @@ impl<'e, 'a> Run<'e, 'a> {
             deps: &[],
         };
         let mut diags = Diagnostics::new();
-        for c in self
-            .planned_changes(addr)
-            .iter()
-            .filter(|c| c.action == Action::Delete)
-        {
+        let planned = self.planned_changes(addr);
+        for c in planned.iter().filter(|c| c.action == Action::Forget) {
+            self.state.lock().expect("state lock").set_instance(
+                &c.addr,
+                &provider_addr,
+                None,
+                None,
+            );
+            self.persist_current();
+        }
+        for c in planned.iter().filter(|c| c.action == Action::Delete) {
             let prior = self.prior_instances(addr, &ty)?;
             if let Some((pv, inst)) = prior.get(&c.addr.key) {
                 if let Err(d) = self.delete(&ctx, &c.addr, pv, Some(inst), None) {

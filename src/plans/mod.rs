@@ -17,6 +17,9 @@ pub enum Action {
     /// Replace with `create_before_destroy`.
     CreateThenDelete,
     Delete,
+    /// Drop from the state without destroying (a `removed` block with
+    /// `destroy = false`).
+    Forget,
 }
 
 impl Action {
@@ -30,6 +33,7 @@ impl Action {
             Action::DeleteThenCreate => &["delete", "create"],
             Action::CreateThenDelete => &["create", "delete"],
             Action::Delete => &["delete"],
+            Action::Forget => &["forget"],
         }
     }
     pub fn is_replace(self) -> bool {
@@ -94,6 +98,18 @@ pub struct ResourceChange {
     /// `each` of the resource in state (`list` for count, `map` for
     /// for_each), kept so apply can record it.
     pub each: Option<&'static str>,
+    /// The import ID when the object is imported by this plan.
+    pub importing: Option<String>,
+    /// The address the object had before a `moved` block moved it.
+    pub prev_addr: Option<AbsInstance>,
+}
+
+impl ResourceChange {
+    /// Whether applying this change does anything: an action, an import,
+    /// or a move recorded in the state.
+    pub fn is_effective(&self) -> bool {
+        self.action != Action::NoOp || self.importing.is_some() || self.prev_addr.is_some()
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -133,7 +149,7 @@ pub struct Plan {
 impl Plan {
     /// Whether applying would change anything (resources or outputs).
     pub fn has_changes(&self) -> bool {
-        self.changes.iter().any(|c| c.action != Action::NoOp)
+        self.changes.iter().any(ResourceChange::is_effective)
             || self.output_changes.iter().any(|c| c.action != Action::NoOp)
     }
 
@@ -151,9 +167,17 @@ impl Plan {
                     add += 1;
                     destroy += 1;
                 }
-                Action::NoOp | Action::Read => {}
+                Action::NoOp | Action::Read | Action::Forget => {}
             }
         }
         (add, change, destroy)
+    }
+
+    /// How many objects the plan imports.
+    pub fn imports(&self) -> usize {
+        self.changes
+            .iter()
+            .filter(|c| c.importing.is_some())
+            .count()
     }
 }

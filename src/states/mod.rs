@@ -169,6 +169,18 @@ impl State {
     }
 
     /// The current (not deposed) object of an instance.
+    /// The current object of an instance, to change in place.
+    pub fn instance_mut(&mut self, addr: &AbsInstance) -> Option<&mut InstanceState> {
+        self.resources
+            .iter_mut()
+            .find(|r| r.address() == addr.resource)?
+            .instances
+            .iter_mut()
+            .find(|i| {
+                i.deposed.is_none() && InstanceKey::from_json(i.index_key.as_ref()) == addr.key
+            })
+    }
+
     pub fn instance(&self, addr: &AbsInstance) -> Option<&InstanceState> {
         self.resource(&addr.resource)?.instances.iter().find(|i| {
             i.deposed.is_none() && InstanceKey::from_json(i.index_key.as_ref()) == addr.key

@@ -20,6 +20,7 @@ pub fn diff_action_symbol(action: Action) -> &'static str {
         Action::Read => " [cyan]<=[reset]",
         Action::Update => "  [yellow]~[reset]",
         Action::NoOp => "   ",
+        Action::Forget => " [red].[reset]",
     }
 }
 

@@ -85,6 +85,10 @@ pub struct ResourceChangeJson<'s> {
     pub before_sensitive: Json,
     pub after_sensitive: Json,
     pub replace_paths: Vec<AttrPath>,
+    /// The import ID when the plan imports the object.
+    pub importing: Option<String>,
+    /// The address before a `moved` block moved it.
+    pub previous_address: Option<String>,
     /// The schema the change was marshalled with.
     pub block: Cow<'s, Block>,
 }
@@ -100,6 +104,9 @@ impl ResourceChangeJson<'_> {
         o.set("name", Json::str(&self.name));
         if let Some(i) = &self.index {
             o.set("index", i.clone());
+        }
+        if let Some(p) = &self.previous_address {
+            o.set("previous_address", Json::str(p));
         }
         o.set("provider_name", Json::str(&self.provider_name));
         if let Some(d) = &self.deposed {
@@ -127,6 +134,9 @@ impl ResourceChangeJson<'_> {
                 "replace_paths",
                 Json::Array(self.replace_paths.iter().map(path_json).collect()),
             );
+        }
+        if let Some(id) = &self.importing {
+            c.set("importing", Json::object().with("id", Json::str(id)));
         }
         o.set("change", c);
         if let Some(r) = self.reason {
@@ -188,6 +198,8 @@ pub fn marshal_resource_change<'s>(
         before_sensitive: sensitive_as_bool(&before),
         after_sensitive: sensitive_as_bool(&after),
         replace_paths: rc.replace_paths.clone(),
+        importing: rc.importing.clone(),
+        previous_address: rc.prev_addr.as_ref().map(ToString::to_string),
         block,
     }
 }

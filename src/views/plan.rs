@@ -133,15 +133,19 @@ pub fn render_with(plan: &Plan, schemas: &dyn SchemaLookup, o: &PlanRenderOption
     let mut shown: Vec<&RenderedChange> = Vec::new();
     let mut counts: std::collections::BTreeMap<Action, usize> = Default::default();
     for c in &changes {
-        if c.rc.action == Action::NoOp {
+        let moved_or_imported = c.rc.importing.is_some() || c.rc.previous_address.is_some();
+        if c.rc.action == Action::NoOp && !moved_or_imported {
             continue;
         }
         if c.rc.action == Action::Delete && c.rc.mode != Mode::Managed {
             continue;
         }
         shown.push(c);
-        *counts.entry(c.rc.action).or_default() += 1;
+        if !matches!(c.rc.action, Action::NoOp | Action::Forget) {
+            *counts.entry(c.rc.action).or_default() += 1;
+        }
     }
+    let imports = changes.iter().filter(|c| c.rc.importing.is_some()).count();
     let outputs = render_outputs(&output_diffs, color);
 
     if shown.is_empty() && outputs.is_empty() {
@@ -268,9 +272,14 @@ pub fn render_with(plan: &Plan, schemas: &dyn SchemaLookup, o: &PlanRenderOption
         let n = |a: Action| counts.get(&a).copied().unwrap_or(0);
         let add = n(Action::Create) + n(Action::DeleteThenCreate) + n(Action::CreateThenDelete);
         let destroy = n(Action::Delete) + n(Action::DeleteThenCreate) + n(Action::CreateThenDelete);
+        let import = if imports > 0 {
+            format!("{imports} to import, ")
+        } else {
+            String::new()
+        };
         out.push_str(&colorize(
             &format!(
-                "\n[bold]Plan:[reset] {add} to add, {} to change, {destroy} to destroy.\n",
+                "\n[bold]Plan:[reset] {import}{add} to add, {} to change, {destroy} to destroy.\n",
                 n(Action::Update)
             ),
             color,
@@ -304,7 +313,7 @@ fn action_description(a: Action) -> &'static str {
             "[red]-[reset]/[green]+[reset] destroy and then create replacement"
         }
         Action::Read => " [cyan]<=[reset] read (data resources)",
-        Action::NoOp => "",
+        Action::NoOp | Action::Forget => "",
     }
 }
 
@@ -377,7 +386,7 @@ fn render_drift(
 
 fn render_change(c: &RenderedChange, cause: &str, color: bool) -> Option<String> {
     let action = c.rc.action;
-    if action == Action::NoOp {
+    if action == Action::NoOp && c.rc.importing.is_none() && c.rc.previous_address.is_none() {
         return None;
     }
     let mut buf = colorize(&resource_change_comment(&c.rc, action, cause), color);
@@ -467,8 +476,26 @@ fn resource_change_comment(rc: &ResourceChangeJson<'_>, action: Action, cause: &
                 buf.push_str("\n  # (left over from a partially-failed replacement of this instance)");
             }
         }
-        Action::NoOp => {
-            buf.push_str(&format!("{disp} has an action the plan renderer doesn't support (this is a bug)"))
+        Action::Forget => {
+            buf.push_str(&format!("[bold] # {disp}[reset] will no longer be managed by Terraform, but will not be destroyed"));
+            buf.push_str("\n # [reset](destroy = false is set in the configuration)");
+        }
+        Action::NoOp => {}
+    }
+    if let Some(prev) = rc.previous_address.as_ref().filter(|p| **p != rc.address) {
+        if action == Action::NoOp {
+            buf.push_str(&format!("[bold]  # {prev}[reset] has moved to {disp}"));
+        } else {
+            buf.push_str(&format!("\n  # [reset](moved from {prev})"));
+        }
+    }
+    if let Some(id) = &rc.importing {
+        if action == Action::NoOp {
+            if rc.previous_address.is_none() {
+                buf.push_str(&format!("[bold]  # {disp}[reset] will be imported"));
+            }
+        } else {
+            buf.push_str(&format!("\n  # [reset](imported from \"{id}\")"));
         }
     }
     buf.push('\n');

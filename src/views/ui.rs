@@ -62,6 +62,10 @@ pub trait UiSink: Send + Sync {
     fn refresh_start(&self, addr: &AbsInstance, deposed: Option<&str>, prior: &Value);
     /// After reading it (shown in the JSON stream only).
     fn refresh_complete(&self, addr: &AbsInstance, deposed: Option<&str>, new: &Value);
+    /// Planning an import (`Preparing import... [id=...]`).
+    fn import_prepare(&self, _addr: &AbsInstance, _id: &str) {}
+    /// Applying an import: before (`done = false`) and after it is recorded.
+    fn import_step(&self, _addr: &AbsInstance, _id: &str, _done: bool) {}
     /// Before one step of an apply: `Create`, `Update`, `Delete` or `Read`
     /// (a replacement is two steps, `Delete` and `Create`, in its order).
     /// `prior` is the object before the step (null when creating).
@@ -208,7 +212,7 @@ impl Common {
                     c.added += 1;
                     c.removed += 1;
                 }
-                Action::NoOp | Action::Read => {}
+                Action::NoOp | Action::Read | Action::Forget => {}
             }
         }
         Some((p, elapsed))
@@ -324,6 +328,28 @@ impl UiSink for HumanUi {
 
     fn refresh_complete(&self, _addr: &AbsInstance, _deposed: Option<&str>, _new: &Value) {}
 
+    fn import_prepare(&self, addr: &AbsInstance, id: &str) {
+        self.line(&color_fmt(
+            "[reset][bold]%s: Preparing import... [id=%s]",
+            &[&addr.to_string(), id],
+            self.opts.color,
+        ));
+    }
+
+    fn import_step(&self, addr: &AbsInstance, id: &str, done: bool) {
+        let text = if done {
+            self.common
+                .counts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .imported += 1;
+            "[reset][bold]%s: Import complete [id=%s]"
+        } else {
+            "[reset][bold]%s: Importing... [id=%s]"
+        };
+        self.line(&color_fmt(text, &[&addr.to_string(), id], self.opts.color));
+    }
+
     fn apply_start(
         &self,
         addr: &AbsInstance,
@@ -336,7 +362,7 @@ impl UiSink for HumanUi {
             Action::Create => "Creating...",
             Action::Update => "Modifying...",
             Action::Read => "Reading...",
-            Action::NoOp => "",
+            Action::NoOp | Action::Forget => "",
             Action::CreateThenDelete | Action::DeleteThenCreate => {
                 self.line(&format!(
                     "(Unknown action {action:?} for {})",
@@ -672,6 +698,7 @@ pub fn change_action(a: Action) -> &'static str {
         Action::Update => "update",
         Action::DeleteThenCreate | Action::CreateThenDelete => "replace",
         Action::Delete => "delete",
+        Action::Forget => "remove",
     }
 }
 
@@ -694,6 +721,7 @@ fn start_verb(a: Action) -> &'static str {
         Action::Read => "Refreshing",
         Action::CreateThenDelete | Action::DeleteThenCreate => "Replacing",
         Action::NoOp => "Applying",
+        Action::Forget => "Forgetting",
     }
 }
 
@@ -705,6 +733,7 @@ fn progress_verb(a: Action) -> &'static str {
         Action::Read => "refreshing",
         Action::CreateThenDelete | Action::DeleteThenCreate => "replacing",
         Action::NoOp => "applying",
+        Action::Forget => "forgetting",
     }
 }
 
@@ -716,6 +745,7 @@ fn action_noun(a: Action) -> &'static str {
         Action::Read => "Refresh",
         Action::CreateThenDelete | Action::DeleteThenCreate => "Replacement",
         Action::NoOp => "Apply",
+        Action::Forget => "Forgetting",
     }
 }
 

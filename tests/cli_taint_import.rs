@@ -1,0 +1,169 @@
+//! `tfrs taint`, `untaint` and `import` run as a user runs them, on the
+//! builtin `testing` provider (objects are files in a store directory),
+//! with Terraform's texts and exit codes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+struct Dir(PathBuf);
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn setup(name: &str, body: &str) -> Dir {
+    let dir = std::env::temp_dir().join(format!("tfrs-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let store = dir.join("store");
+    std::fs::write(
+        dir.join("main.tf"),
+        format!(
+            "provider \"testing\" {{\n  store_dir = {:?}\n}}\n\n{body}",
+            store.to_string_lossy()
+        ),
+    )
+    .unwrap();
+    Dir(dir)
+}
+
+fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_tfrs"))
+        .args(args)
+        .current_dir(dir)
+        .env("TF_IN_AUTOMATION", "1")
+        .env_remove("TF_WORKSPACE")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn state(dir: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("terraform.tfstate")).unwrap()).unwrap()
+}
+
+#[test]
+fn taint_then_plan_replaces_and_untaint_clears() {
+    let d = setup(
+        "taint",
+        "resource \"testing_object\" \"a\" {\n  name = \"a\"\n}\nresource \"testing_object\" \"c\" {\n  count = 2\n  name  = \"c${count.index}\"\n}\n",
+    );
+    let (code, _, err) = run(&d.0, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(code, 0, "{err}");
+
+    let (code, out, _) = run(&d.0, &["taint", "testing_object.a"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "Resource instance testing_object.a has been marked as tainted.\n"
+    );
+    assert_eq!(
+        state(&d.0)["resources"][0]["instances"][0]["status"],
+        "tainted"
+    );
+    let (code, out, _) = run(&d.0, &["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(code, 2);
+    assert!(
+        out.contains("# testing_object.a is tainted, so must be replaced"),
+        "{out}"
+    );
+
+    let (code, out, _) = run(&d.0, &["untaint", "testing_object.a"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "Resource instance testing_object.a has been successfully untainted.\n"
+    );
+    let (code, _, err) = run(&d.0, &["untaint", "-no-color", "testing_object.a"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Error: Resource instance is not tainted"),
+        "{err}"
+    );
+    let (code, _, _) = run(&d.0, &["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(code, 0);
+
+    // A counted resource needs its index; a missing one is an error unless
+    // -allow-missing; data sources cannot be tainted.
+    let (code, _, err) = run(&d.0, &["taint", "-no-color", "testing_object.c"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Error: No such resource instance"), "{err}");
+    let (code, out, _) = run(&d.0, &["taint", "testing_object.c[1]"]);
+    assert_eq!(code, 0, "{out}");
+    let (code, _, err) = run(
+        &d.0,
+        &[
+            "taint",
+            "-allow-missing",
+            "-no-color",
+            "testing_object.nope",
+        ],
+    );
+    assert_eq!(code, 0);
+    assert!(err.contains("Warning: No such resource instance"), "{err}");
+    let (code, _, err) = run(&d.0, &["taint", "data.testing_object.x"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        err.trim(),
+        "Resource instance data.testing_object.x cannot be tainted"
+    );
+    let (code, _, err) = run(&d.0, &["taint"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.starts_with("The taint command expects exactly one argument."),
+        "{err}"
+    );
+}
+
+#[test]
+fn import_brings_an_existing_object_under_management() {
+    let d = setup(
+        "import",
+        "resource \"testing_object\" \"a\" {\n  name = \"a\"\n}\n",
+    );
+    let (code, _, err) = run(&d.0, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(code, 0, "{err}");
+    let id = state(&d.0)["resources"][0]["instances"][0]["attributes"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let (code, _, _) = run(&d.0, &["state", "rm", "testing_object.a"]);
+    assert_eq!(code, 0);
+
+    let (code, _, err) = run(&d.0, &["import", "-no-color", "testing_object.b", &id]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("resource address \"testing_object.b\" does not exist in the configuration."),
+        "{err}"
+    );
+    let (code, out, err) = run(&d.0, &["import", "-no-color", "testing_object.a", &id]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(&format!("testing_object.a: Importing from ID \"{id}\"...")),
+        "{out}"
+    );
+    assert!(out.contains("Import successful!"), "{out}");
+    assert_eq!(
+        state(&d.0)["resources"][0]["instances"][0]["attributes"]["id"],
+        id.as_str()
+    );
+    let (code, _, _) = run(&d.0, &["plan", "-no-color", "-detailed-exitcode"]);
+    assert_eq!(code, 0);
+    let (code, _, err) = run(&d.0, &["import", "-no-color", "testing_object.a", &id]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Resource already managed by Terraform"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        &d.0,
+        &["import", "-no-color", "testing_object.a", "missing"],
+    );
+    assert_eq!(code, 1, "{err}");
+}
