@@ -7,6 +7,20 @@ pub fn resources() -> Vec<Box<dyn Resource>> {
     vec![
         Box::new(dynamodb::table::Table),
         Box::new(dynamodb::table_item::TableItem),
+        Box::new(elbv2::listener::Listener("aws_alb_listener")),
+        Box::new(elbv2::listener::Listener("aws_lb_listener")),
+        Box::new(elbv2::listener_rule::ListenerRule("aws_alb_listener_rule")),
+        Box::new(elbv2::listener_rule::ListenerRule("aws_lb_listener_rule")),
+        Box::new(elbv2::load_balancer::LoadBalancer("aws_alb")),
+        Box::new(elbv2::load_balancer::LoadBalancer("aws_lb")),
+        Box::new(elbv2::target_group::TargetGroup("aws_alb_target_group")),
+        Box::new(elbv2::target_group::TargetGroup("aws_lb_target_group")),
+        Box::new(elbv2::target_group_attachment::TargetGroupAttachment(
+            "aws_alb_target_group_attachment",
+        )),
+        Box::new(elbv2::target_group_attachment::TargetGroupAttachment(
+            "aws_lb_target_group_attachment",
+        )),
         Box::new(s3::bucket::Bucket),
     ]
 }

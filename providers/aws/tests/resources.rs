@@ -9,9 +9,12 @@
 //!   "check": {"attr": "expected value"} }
 //! ```
 //! `setup` objects are created first; `${setup.N.attr}` in strings refers
-//! to their state. Data source cases have `"data": true` and only `create`,
-//! `check`, `check_len` (element counts) and `warning` (the summary of the
-//! warning validation gives, if any).
+//! to their state. `check_len` gives element counts of collections after
+//! create; `import_id` (resolved like the configurations) is the ID to
+//! import when it is not the `import_attr` (default `id`) of the state.
+//! Data source cases have `"data": true` and only `create`, `check`,
+//! `check_len` and `warning` (the summary of the warning validation gives,
+//! if any).
 
 use serde_json::Value as J;
 use std::io::{BufRead, BufReader};
@@ -76,22 +79,30 @@ fn provider(emu: &Emulator) -> AwsProvider {
     p
 }
 
-/// Replaces `${setup.N.attr}` with setup objects' attributes.
+/// Replaces `${setup.N.attr}` with setup objects' attributes (`attr` may
+/// go on into elements: `ids.0`). A string that is one reference and
+/// nothing else becomes the attribute's value, whatever its type.
 fn resolve(j: &J, setup: &[Value]) -> J {
     match j {
         J::String(s) => {
+            if let Some(inner) = s
+                .strip_prefix("${setup.")
+                .and_then(|r| r.strip_suffix('}'))
+                .filter(|r| !r.contains('}'))
+            {
+                let v = setup_value(inner, setup);
+                return match v.as_str() {
+                    Some(text) => J::String(text.to_string()),
+                    None => to_json(&v),
+                };
+            }
             let mut out = s.clone();
             while let Some(start) = out.find("${setup.") {
                 let end = out[start..]
                     .find('}')
                     .map(|e| start + e)
                     .expect("closing brace");
-                let inner = &out[start + 8..end];
-                let (idx, attr) = inner.split_once('.').expect("setup.N.attr");
-                let v = setup[idx.parse::<usize>().expect("index")]
-                    .get_attr(attr)
-                    .cloned()
-                    .unwrap_or(Value::null());
+                let v = setup_value(&out[start + 8..end], setup);
                 let text = v
                     .as_str()
                     .map(String::from)
@@ -108,6 +119,24 @@ fn resolve(j: &J, setup: &[Value]) -> J {
         ),
         other => other.clone(),
     }
+}
+
+/// The value at `N.attr[.key or index...]` of the setup objects.
+fn setup_value(path: &str, setup: &[Value]) -> Value {
+    let mut parts = path.split('.');
+    let idx: usize = parts
+        .next()
+        .and_then(|i| i.parse().ok())
+        .expect("setup.N.attr");
+    let mut v = setup[idx].clone();
+    for part in parts {
+        let next = match part.parse::<usize>() {
+            Ok(i) => v.elements().and_then(|e| e.get(i)).cloned(),
+            Err(_) => v.get_attr(part).cloned(),
+        };
+        v = next.unwrap_or(Value::null());
+    }
+    v
 }
 
 fn config_value(p: &AwsProvider, type_name: &str, data: bool, j: &J) -> Value {
@@ -248,6 +277,7 @@ fn run_case(name: &str, case: &J) {
             .read_data_source(&type_name, &create_cfg)
             .unwrap_or_else(|d| panic!("{type_name}: {d:?}"));
         check(&type_name, &v, &case["check"], &setup_states);
+        check_len(&type_name, &v, &case["check_len"]);
         return;
     }
     // Create and read back.
@@ -257,13 +287,17 @@ fn run_case(name: &str, case: &J) {
     let state = apply(&p, &type_name, &null, &planned, &create_cfg);
     assert_consistent(&type_name, &planned, &state);
     check(&type_name, &state, &case["check"], &setup_states);
+    check_len(&type_name, &state, &case["check_len"]);
     no_changes(&p, &type_name, &state, &create_cfg, "create");
     // Import by ID reads the same object.
-    let id = state
-        .get_attr(case["import_attr"].as_str().unwrap_or("id"))
-        .and_then(Value::as_str)
-        .expect("id")
-        .to_string();
+    let id = match resolve(&case["import_id"], &setup_states) {
+        J::String(id) => id,
+        _ => state
+            .get_attr(case["import_attr"].as_str().unwrap_or("id"))
+            .and_then(Value::as_str)
+            .expect("id")
+            .to_string(),
+    };
     let imported = p
         .import_resource(&type_name, &id)
         .unwrap_or_else(|d| panic!("{type_name} import {id}: {d:?}"));
@@ -357,6 +391,20 @@ fn check(type_name: &str, v: &Value, expect: &J, setup: &[Value]) {
                 }
                 _ => assert_eq!(&got, want, "{type_name}.{k}"),
             }
+        }
+    }
+}
+
+/// Element counts of collection attributes.
+fn check_len(type_name: &str, v: &Value, expect: &J) {
+    if let Some(m) = expect.as_object() {
+        for (k, want) in m {
+            let got = v.get_attr(k).and_then(Value::length);
+            assert_eq!(
+                got.map(|n| n as u64),
+                want.as_u64(),
+                "{type_name}.{k}: element count"
+            );
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod dynamodb;
 pub mod ec2;
+pub mod elbv2;
 pub mod s3;
 pub mod sts;
 
