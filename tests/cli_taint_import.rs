@@ -167,3 +167,31 @@ fn import_brings_an_existing_object_under_management() {
     );
     assert_eq!(code, 1, "{err}");
 }
+
+#[test]
+fn saved_plan_applies_what_it_showed_and_refuses_a_changed_state() {
+    let d = setup(
+        "saved-plan",
+        "variable \"v\" {\n  default = \"one\"\n}\nresource \"testing_object\" \"a\" {\n  name  = \"a\"\n  value = var.v\n}\n",
+    );
+    let (code, out, err) = run(&d.0, &["plan", "-no-color", "-out=tfplan"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // The configuration changes after planning: the saved plan still
+    // creates what it showed, with the value it was planned with.
+    let main = std::fs::read_to_string(d.0.join("main.tf")).unwrap();
+    std::fs::write(d.0.join("main.tf"), main.replace("\"one\"", "\"two\"")).unwrap();
+    let (code, out, err) = run(&d.0, &["apply", "-no-color", "tfplan"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("Apply complete! Resources: 1 added"), "{out}");
+    assert_eq!(
+        state(&d.0)["resources"][0]["instances"][0]["attributes"]["value"],
+        "one"
+    );
+    // Applying it again: the state has changed since.
+    let (code, _, err) = run(&d.0, &["apply", "-no-color", "tfplan"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Saved plan is stale"), "{err}");
+    let (code, _, err) = run(&d.0, &["apply", "-no-color", "main.tf"]);
+    assert_eq!(code, 1);
+    assert!(err.contains("Failed to load plan file"), "{err}");
+}

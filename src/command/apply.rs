@@ -9,6 +9,7 @@ use crate::config;
 use crate::diag::{Diagnostic, Diagnostics, SourceMap};
 use crate::engine::variables::{input_values, Inputs, VarArg};
 use crate::engine::{builtin_providers, Engine, Hooks, RunOptions};
+use crate::plans::file::SavedPlan;
 use crate::plans::{Action, PlanMode};
 use crate::states::{new_lineage, State};
 use crate::views::ui::{HumanOptions, HumanUi, JsonUi, Operation, UiOutput, UiSink};
@@ -59,24 +60,6 @@ const SPEC: &[(&str, Kind)] = &[
     ("state-out", Kind::Value),
     ("backup", Kind::Value),
 ];
-
-/// A saved plan (`-out`): the inputs of the plan and the state it was made
-/// against. Applying it plans again with the same inputs and refuses when
-/// the state changed since.
-#[derive(serde::Serialize, serde::Deserialize)]
-struct PlanFile {
-    format: String,
-    mode: String,
-    variables: BTreeMap<String, serde_json::Value>,
-    variable_types: BTreeMap<String, serde_json::Value>,
-    targets: Vec<String>,
-    replace: Vec<String>,
-    refresh: bool,
-    state_lineage: String,
-    state_serial: u64,
-}
-
-const PLAN_FORMAT: &str = "tfrs-plan-1";
 
 /// Schemas of every built-in provider, keyed by source address.
 pub fn all_schemas() -> BTreeMap<String, ProviderSchema> {
@@ -197,14 +180,16 @@ fn execute(
     sources: &SourceMap,
 ) -> Result<i32, Diagnostics> {
     // A saved plan given to apply.
-    let plan_file: Option<PlanFile> = match (command, parsed.positional.first()) {
+    let plan_file: Option<SavedPlan> = match (command, parsed.positional.first()) {
         ("apply", Some(path)) => {
             let text = std::fs::read_to_string(path).map_err(|e| Diagnostic::error("Failed to load plan file", format!("Could not read the plan file {path:?}: {e}.")))?;
-            let pf: PlanFile = serde_json::from_str(&text)
-                .ok()
-                .filter(|p: &PlanFile| p.format == PLAN_FORMAT)
-                .ok_or_else(|| Diagnostic::error("Failed to load plan file", format!("The file {path:?} is not a plan file saved by tfrs plan -out.")))?;
-            Some(pf)
+            let saved = crate::plans::file::decode(&text).map_err(|e| {
+                Diagnostic::error(
+                    "Failed to load plan file",
+                    format!("The file {path:?} is not a plan file saved by tfrs plan -out: {e}."),
+                )
+            })?;
+            Some(saved)
         }
         ("import", _) => None,
         (_, Some(dir)) => {
@@ -245,9 +230,7 @@ fn execute(
     warnings.extend(v);
 
     let mode = match (&plan_file, command) {
-        (Some(p), _) if p.mode == "destroy" => PlanMode::Destroy,
-        (Some(p), _) if p.mode == "refresh-only" => PlanMode::RefreshOnly,
-        (Some(_), _) => PlanMode::Normal,
+        (Some(p), _) => p.plan.mode,
         (None, "destroy") => PlanMode::Destroy,
         (None, "refresh") => PlanMode::RefreshOnly,
         _ if parsed.bool("destroy") => PlanMode::Destroy,
@@ -256,7 +239,7 @@ fn execute(
     };
     let target_strs: Vec<String> = plan_file
         .as_ref()
-        .map(|p| p.targets.clone())
+        .map(|p| p.plan.targets.clone())
         .unwrap_or_else(|| parsed.values("target").to_vec());
     let replace_strs: Vec<String> = plan_file
         .as_ref()
@@ -338,8 +321,12 @@ fn execute(
         .state()
         .cloned()
         .unwrap_or_else(|| State::new(new_lineage()));
+    let prior_version = mgr
+        .state()
+        .map(|s| (s.lineage.clone(), s.serial))
+        .unwrap_or_default();
     if let Some(pf) = &plan_file {
-        if pf.state_lineage != prior.lineage || pf.state_serial != prior.serial {
+        if (pf.state_lineage.clone(), pf.state_serial) != prior_version {
             return Err(Diagnostic::error(
                 "Saved plan is stale",
                 "The given plan file can no longer be applied because the state was changed by another operation after the plan was created.",
@@ -355,21 +342,7 @@ fn execute(
             .unwrap_or(true),
     );
     let variables = match &plan_file {
-        Some(pf) => pf
-            .variables
-            .iter()
-            .map(|(k, v)| {
-                let ty = pf
-                    .variable_types
-                    .get(k)
-                    .and_then(Type::from_json)
-                    .unwrap_or(Type::Dynamic);
-                (
-                    k.clone(),
-                    tfrs_provider::json::from_json(v, &ty).unwrap_or(Value::null()),
-                )
-            })
-            .collect(),
+        Some(pf) => pf.plan.variables.clone(),
         None => {
             let mut var_args = Vec::new();
             // Keep -var and -var-file in command-line order.
@@ -448,21 +421,28 @@ fn execute(
     }
     let schemas = all_schemas();
     let mut plan_diags = warnings;
+    let applying_saved = plan_file.is_some();
     let plan = {
         let hooks = UiHooks {
             ui,
             state: Mutex::new(&mut mgr),
             persist_errors: Mutex::new(Vec::new()),
         };
-        let engine = Engine::new(&module, &prior, &opts, &hooks, &STOP)?;
-        let (plan, d) = engine.plan(&prior, variables.clone());
-        plan_diags.extend(d);
-        plan
+        match plan_file {
+            // A saved plan is applied as it was made.
+            Some(saved) => saved.plan,
+            None => {
+                let engine = Engine::new(&module, &prior, &opts, &hooks, &STOP)?;
+                let (plan, d) = engine.plan(&prior, variables.clone());
+                plan_diags.extend(d);
+                plan
+            }
+        }
     };
     if plan_diags.has_errors() {
         return Err(plan_diags);
     }
-    if plan_file.is_none() || command != "apply" {
+    if !applying_saved || command != "apply" {
         ui.plan(&plan, &schemas);
     }
     // Warnings follow the plan, as Terraform prints them; an apply shows
@@ -478,29 +458,14 @@ fn execute(
 
     if command == "plan" {
         if let Some(out) = parsed.value("out") {
-            let pf = PlanFile {
-                format: PLAN_FORMAT.into(),
-                mode: match mode {
-                    PlanMode::Destroy => "destroy",
-                    PlanMode::RefreshOnly => "refresh-only",
-                    PlanMode::Normal => "normal",
-                }
-                .into(),
-                variables: variables
-                    .iter()
-                    .map(|(k, v)| (k.clone(), tfrs_provider::json::to_json(v)))
-                    .collect(),
-                variable_types: variables
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.ty().to_json()))
-                    .collect(),
-                targets: target_strs,
+            let saved = SavedPlan {
+                plan: plan.clone(),
                 replace: replace_strs,
                 refresh,
-                state_lineage: prior.lineage.clone(),
-                state_serial: prior.serial,
+                state_lineage: prior_version.0.clone(),
+                state_serial: prior_version.1,
             };
-            std::fs::write(out, serde_json::to_string_pretty(&pf).unwrap_or_default())
+            std::fs::write(out, crate::plans::file::encode(&saved))
                 .map_err(|e| Diagnostic::error("Failed to write plan file", e.to_string()))?;
         }
         if plan.has_changes() {
@@ -524,7 +489,7 @@ fn execute(
         return Ok(0);
     }
     let has_changes = plan.has_changes();
-    if has_changes && plan_file.is_none() && !parsed.bool("auto-approve") {
+    if has_changes && !applying_saved && !parsed.bool("auto-approve") {
         if !interactive {
             return Err(Diagnostic::error(
                 "No value for required variable",

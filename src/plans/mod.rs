@@ -1,6 +1,8 @@
 //! Plans: the changes the engine proposes, as Terraform's `plans` package
 //! models them.
 
+pub mod file;
+
 use crate::addrs::AbsInstance;
 use crate::states::State;
 use std::collections::BTreeMap;
