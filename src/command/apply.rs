@@ -558,3 +558,59 @@ fn approve(mode: PlanMode) -> bool {
     }
     line.trim() == "yes"
 }
+
+// ---------------------------------------------------------------------------
+// Read access to a saved plan for other commands (`show PLANFILE`), added
+// without changing the plan file's format.
+
+/// What a plan file of `plan -out` records: the plan's inputs and the
+/// state it was made against.
+pub struct SavedPlan {
+    pub mode: PlanMode,
+    pub variables: BTreeMap<String, Value>,
+    pub targets: Vec<String>,
+    pub replace: Vec<String>,
+    pub refresh: bool,
+    pub state_lineage: String,
+    pub state_serial: u64,
+}
+
+/// Reads `path` as a plan file of `tfrs plan -out`: `Ok(None)` when the
+/// file is something else (a state file, say).
+pub fn read_plan_file(path: &std::path::Path) -> std::io::Result<Option<SavedPlan>> {
+    let bytes = std::fs::read(path)?;
+    let Some(pf) = serde_json::from_slice::<PlanFile>(&bytes)
+        .ok()
+        .filter(|p| p.format == PLAN_FORMAT)
+    else {
+        return Ok(None);
+    };
+    let variables = pf
+        .variables
+        .iter()
+        .map(|(k, v)| {
+            let ty = pf
+                .variable_types
+                .get(k)
+                .and_then(Type::from_json)
+                .unwrap_or(Type::Dynamic);
+            (
+                k.clone(),
+                tfrs_provider::json::from_json(v, &ty).unwrap_or(Value::null()),
+            )
+        })
+        .collect();
+    Ok(Some(SavedPlan {
+        mode: match pf.mode.as_str() {
+            "destroy" => PlanMode::Destroy,
+            "refresh-only" => PlanMode::RefreshOnly,
+            _ => PlanMode::Normal,
+        },
+        variables,
+        targets: pf.targets,
+        replace: pf.replace,
+        refresh: pf.refresh,
+        state_lineage: pf.state_lineage,
+        state_serial: pf.state_serial,
+    }))
+}
