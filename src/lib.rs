@@ -8,6 +8,7 @@ pub mod diag;
 pub mod engine;
 pub mod format;
 pub mod lang;
+pub mod logging;
 pub mod plans;
 pub mod states;
 pub mod syntax;

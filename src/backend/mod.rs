@@ -206,11 +206,23 @@ impl Backend {
                             "The backend {ty:?} is not supported by this build of tfrs."
                         ))
                     })?;
+                    crate::logging::trace(format_args!(
+                        "Meta.Backend: instantiated backend of type {ty:?}"
+                    ));
                     let storage = factory(ty, config, &dir).map_err(BackendError::Workspace)?;
                     return Ok(Backend::open(dir, BackendConfig::Remote(storage)));
                 }
             }
         }
+        crate::logging::trace(format_args!(
+            "Meta.Backend: using the local backend (state {})",
+            local
+                .state
+                .as_ref()
+                .or(local.path.as_ref())
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "terraform.tfstate".into())
+        ));
         Ok(Backend::open(dir, BackendConfig::Local(local)))
     }
 

@@ -4,11 +4,15 @@
 
 mod apply;
 mod console;
+pub mod env;
 pub mod flags;
 mod fmt;
 mod force_unlock;
+mod graph;
 mod init;
 mod output;
+mod providers;
+mod show;
 pub mod state;
 mod taint;
 pub mod validate;
@@ -37,7 +41,15 @@ Main commands:
 All other commands:
   console       Try Terraform expressions at an interactive command prompt
   fmt           Reformat your configuration in the standard style
+  force-unlock  Release a stuck lock on the current workspace
+  graph         Generate a Graphviz graph of the steps in an operation
+  output        Show output values from your root module
+  providers     Show the providers required for this configuration
+  refresh       Update the state to match remote systems
+  show          Show the current state or a saved plan
+  state         Advanced state management
   version       Show the current tfrs version
+  workspace     Workspace management
 
 Global options (use these before the subcommand, if any):
   -chdir=DIR    Switch to a different working directory before executing the
@@ -48,6 +60,18 @@ Global options (use these before the subcommand, if any):
 
 /// Runs the CLI with `args` (without the program name); returns the exit code.
 pub fn run(args: Vec<String>) -> i32 {
+    crate::logging::init();
+    crate::logging::info(format_args!(
+        "tfrs version: {VERSION} (Terraform v{TERRAFORM_VERSION} compatible)"
+    ));
+    crate::logging::info(format_args!(
+        "CLI args: {}",
+        crate::logging::go_string_slice(
+            &std::iter::once("tfrs".to_string())
+                .chain(args.iter().cloned())
+                .collect::<Vec<_>>()
+        )
+    ));
     let mut args = args;
     // `-chdir` is a global option before the command; tfrs also takes it
     // after the command (`tfrs apply -chdir=serverless`).
@@ -84,15 +108,29 @@ pub fn run(args: Vec<String>) -> i32 {
         print!("{HELP}");
         return 127;
     };
-    // TF_CLI_ARGS and TF_CLI_ARGS_<command> go before the command's own.
-    let mut extra = Vec::new();
-    for var in ["TF_CLI_ARGS".to_string(), format!("TF_CLI_ARGS_{command}")] {
-        if let Ok(v) = std::env::var(&var) {
-            extra.extend(v.split_whitespace().map(String::from));
+    // TF_CLI_ARGS and TF_CLI_ARGS_<command> go right after the command
+    // (after `state list`'s `list`), before the command's own arguments.
+    let subcommand = env::subcommand(&command, &cmd_args);
+    let full: Vec<String> = std::iter::once(command.clone()).chain(cmd_args).collect();
+    let full = match env::merge_env_args(full, &subcommand, &|k| std::env::var(k).ok()) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    crate::logging::info(format_args!(
+        "CLI command args: {}",
+        crate::logging::go_string_slice(&full)
+    ));
+    let cmd_args = full[1..].to_vec();
+    // TF_INPUT takes Go's booleans: any false one (`0`, `false`, `F`...)
+    // means -input=false; the commands read the canonical `0`.
+    if let Ok(v) = std::env::var("TF_INPUT") {
+        if env::parse_go_bool(&v) == Some(false) && v != "0" {
+            std::env::set_var("TF_INPUT", "0");
         }
     }
-    extra.extend(cmd_args);
-    let cmd_args = extra;
     if let Some(dir) = chdir {
         if let Err(e) = std::env::set_current_dir(&dir) {
             eprintln!("Error handling -chdir option: chdir {dir}: {e}");
@@ -116,6 +154,9 @@ pub fn run(args: Vec<String>) -> i32 {
         "force-unlock" => force_unlock::run(&cmd_args),
         "taint" => taint::run(&cmd_args, true),
         "untaint" => taint::run(&cmd_args, false),
+        "show" => show::run(&cmd_args),
+        "graph" => graph::run(&cmd_args),
+        "providers" => providers::run(&cmd_args),
         other => {
             eprintln!("tfrs has no command named {other:?}. To see all of tfrs's top-level commands, run:\n  tfrs -help\n");
             1
@@ -163,7 +204,10 @@ pub fn provider_schemas() -> impl Fn(crate::addrs::Mode, &str) -> Option<tfrs_pr
     let providers: Vec<(String, tfrs_provider::ProviderSchema)> =
         crate::engine::builtin_providers()
             .into_iter()
-            .map(|b| (b.name.to_string(), (b.new)().schema().clone()))
+            .map(|b| {
+                log_schema_call(b.source);
+                (b.name.to_string(), (b.new)().schema().clone())
+            })
             .collect();
     move |mode, type_name| {
         let prefix = type_name.split('_').next().unwrap_or(type_name);
@@ -173,4 +217,23 @@ pub fn provider_schemas() -> impl Fn(crate::addrs::Mode, &str) -> Option<tfrs_pr
             crate::addrs::Mode::Data => schema.data_sources.get(type_name).cloned(),
         }
     }
+}
+
+fn log_schema_call(source: &str) {
+    crate::logging::provider(
+        crate::logging::Level::Debug,
+        format_args!("GetProviderSchema: {source}"),
+    );
+}
+
+/// The schemas of every built-in provider, keyed by source address, for
+/// the views.
+pub(crate) fn load_schemas() -> std::collections::BTreeMap<String, tfrs_provider::ProviderSchema> {
+    crate::engine::builtin_providers()
+        .into_iter()
+        .map(|b| {
+            log_schema_call(b.source);
+            (b.source.to_string(), (b.new)().schema().clone())
+        })
+        .collect()
 }

@@ -4,6 +4,8 @@
 //! Loading checks the structure (block types, labels, duplicate names,
 //! meta-arguments); it does not evaluate expressions, which is `lang`'s job.
 
+pub mod graph;
+pub mod providers;
 pub mod typeexpr;
 
 use crate::diag::{Diagnostic, Diagnostics, SourceMap, Span};

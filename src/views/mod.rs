@@ -6,7 +6,8 @@
 //! - [`ui`]: progress lines while applying, the summary and outputs, for
 //!   humans or as the `-json` UI stream ([`ui::UiSink`]);
 //! - [`json`]: `terraform show -json` of plans and states;
-//! - [`state::render_show`]: `terraform show` of a state.
+//! - [`state::render_show`]: `terraform show` of a state;
+//! - [`graph::resource_dot`]: `terraform graph`'s resource graph.
 //!
 //! Nothing here prints: everything returns strings or writes to the writer
 //! a sink was given.
@@ -14,6 +15,7 @@
 pub mod color;
 pub mod diff;
 pub mod format;
+pub mod graph;
 pub mod json;
 pub mod jsonv;
 pub mod plan;

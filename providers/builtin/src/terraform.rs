@@ -74,12 +74,15 @@ impl Provider for TerraformProvider {
         } else {
             get(req.prior, "id")
         };
+        // As Terraform's terraform_data: the output is known only after
+        // apply whenever it is computed anew (of the input's type; a null
+        // input gives a null output at once).
         let output = if !creating && input.raw_equal(&get(req.prior, "input")) && !replacing {
             get(req.prior, "output")
-        } else if input.is_wholly_known() {
+        } else if input.is_null() {
             input.clone()
         } else {
-            Value::Unknown(Type::Dynamic)
+            Value::Unknown(input.ty())
         };
         let planned = Value::Object(
             [
