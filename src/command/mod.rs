@@ -8,6 +8,7 @@ pub mod flags;
 mod fmt;
 mod force_unlock;
 mod init;
+mod init_backend;
 mod output;
 pub mod state;
 pub mod validate;
