@@ -18,13 +18,15 @@ pub mod json;
 pub mod local;
 pub mod lock;
 pub mod os;
+pub mod workdir;
 
 pub use local::StatePaths;
 pub use lock::{lock_diagnostic, new_lock_info, parse_duration, unlock_diagnostic, LockOptions};
 pub use tfrs_provider::storage::{
-    LockError, LockInfo, StateStorage, StorageError, DEFAULT_WORKSPACE,
+    LockError, LockInfo, RemoteBackend, StateStorage, StorageError, DEFAULT_WORKSPACE,
 };
 
+use crate::diag::{Diagnostics, SourceMap};
 use crate::states::State;
 use local::LocalStore;
 use lock::AttemptError;
@@ -57,6 +59,9 @@ pub enum BackendError {
     /// A workspace problem (`cannot delete default state`, an invalid
     /// `TF_WORKSPACE`).
     Workspace(String),
+    /// The backend configuration is wrong or needs `init` (Terraform's
+    /// diagnostics, e.g. "Backend initialization required").
+    Config(Diagnostics),
 }
 
 impl fmt::Display for BackendError {
@@ -68,6 +73,19 @@ impl fmt::Display for BackendError {
             | BackendError::Workspace(s) => f.write_str(s),
             BackendError::Storage(e) => write!(f, "{e}"),
             BackendError::Lock(e) => write!(f, "{e}"),
+            BackendError::Config(d) => {
+                let texts: Vec<String> = d
+                    .iter()
+                    .map(|x| {
+                        if x.detail.is_empty() {
+                            x.summary.clone()
+                        } else {
+                            format!("{}\n\n{}", x.summary, x.detail)
+                        }
+                    })
+                    .collect();
+                f.write_str(&texts.join("\n\n"))
+            }
         }
     }
 }
@@ -109,21 +127,21 @@ impl Default for BackendConfig {
     }
 }
 
-/// Makes the storage of a non-local backend from its recorded
-/// configuration (the `backend` block as `init` saved it in
-/// `.terraform/terraform.tfstate`). Registered once by whoever provides
-/// the backend (the S3 one).
-pub type RemoteFactory = fn(
-    backend_type: &str,
-    config: &serde_json::Value,
-    working_dir: &Path,
-) -> Result<Arc<dyn StateStorage>, String>;
+static REMOTE_BACKENDS: OnceLock<Vec<&'static dyn RemoteBackend>> = OnceLock::new();
 
-static REMOTE_FACTORY: OnceLock<RemoteFactory> = OnceLock::new();
+/// Registers the remote backend types (the S3 one, from the AWS provider
+/// crate, which the core does not link); `false` if already registered.
+pub fn register_remote_backends(backends: Vec<&'static dyn RemoteBackend>) -> bool {
+    REMOTE_BACKENDS.set(backends).is_ok()
+}
 
-/// Registers the factory for non-local backends; `false` if one already is.
-pub fn register_remote_factory(f: RemoteFactory) -> bool {
-    REMOTE_FACTORY.set(f).is_ok()
+/// The registered remote backend type called `name`.
+pub fn remote_backend(name: &str) -> Option<&'static dyn RemoteBackend> {
+    REMOTE_BACKENDS
+        .get()?
+        .iter()
+        .copied()
+        .find(|b| b.name() == name)
 }
 
 /// The backend of a working directory.
@@ -169,61 +187,36 @@ impl Backend {
     }
 
     /// The backend `init` configured for `dir` (recorded in
-    /// `.terraform/terraform.tfstate`), local when none is; the local
+    /// `.terraform/terraform.tfstate`), local when none is, after checking
+    /// it against the `backend` block of the configuration in `dir`
+    /// (loaded into `sources`); with the backend's warnings. The local
     /// overrides (`-state`...) apply to a local backend, and a `-state`
     /// path selects the local backend whatever is configured.
     pub fn for_working_dir(
         dir: impl Into<PathBuf>,
         overrides: LocalConfig,
-    ) -> Result<Backend, BackendError> {
+        sources: &SourceMap,
+    ) -> Result<(Backend, Diagnostics), BackendError> {
         let dir = dir.into();
-        let probe = Backend::local(dir.clone());
-        let recorded = probe.data_dir().join("terraform.tfstate");
-        let mut local = overrides;
-        if local.state.is_none() {
-            if let Ok(text) = std::fs::read_to_string(&recorded) {
-                let v: serde_json::Value = serde_json::from_str(&text)
-                    .map_err(|e| BackendError::Parse(format!("{}: {e}", recorded.display())))?;
-                let backend = &v["backend"];
-                let ty = backend["type"].as_str().unwrap_or("local");
-                let config = &backend["config"];
-                if ty == "local" {
-                    if local.path.is_none() {
-                        local.path = config["path"]
-                            .as_str()
-                            .filter(|s| !s.is_empty())
-                            .map(PathBuf::from);
-                    }
-                    if local.workspace_dir.is_none() {
-                        local.workspace_dir = config["workspace_dir"]
-                            .as_str()
-                            .filter(|s| !s.is_empty())
-                            .map(PathBuf::from);
-                    }
-                } else {
-                    let factory = REMOTE_FACTORY.get().ok_or_else(|| {
-                        BackendError::Workspace(format!(
-                            "The backend {ty:?} is not supported by this build of tfrs."
-                        ))
-                    })?;
-                    crate::logging::trace(format_args!(
-                        "Meta.Backend: instantiated backend of type {ty:?}"
-                    ));
-                    let storage = factory(ty, config, &dir).map_err(BackendError::Workspace)?;
-                    return Ok(Backend::open(dir, BackendConfig::Remote(storage)));
-                }
-            }
-        }
-        crate::logging::trace(format_args!(
-            "Meta.Backend: using the local backend (state {})",
-            local
-                .state
-                .as_ref()
-                .or(local.path.as_ref())
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "terraform.tfstate".into())
-        ));
-        Ok(Backend::open(dir, BackendConfig::Local(local)))
+        let block = workdir::load_block(&dir, sources);
+        let info = match &block {
+            Some(b) => workdir::BlockInfo::Loaded(b.as_ref()),
+            None => workdir::BlockInfo::Unknown,
+        };
+        workdir::configured(&dir, overrides, info, sources)
+    }
+
+    /// As [`for_working_dir`](Backend::for_working_dir) for a command that
+    /// has loaded the configuration: `block` is its `backend` block.
+    /// Returns the backend's warnings (deprecated settings) too.
+    pub fn configured(
+        dir: impl Into<PathBuf>,
+        overrides: LocalConfig,
+        block: Option<&crate::config::Backend>,
+        sources: &SourceMap,
+    ) -> Result<(Backend, Diagnostics), BackendError> {
+        let dir = dir.into();
+        workdir::configured(&dir, overrides, workdir::BlockInfo::Loaded(block), sources)
     }
 
     pub fn is_local(&self) -> bool {
@@ -678,6 +671,22 @@ impl StateManager {
         let text = json::state_file_text(state);
         self.store.write(text.as_bytes())?;
         self.last = Some(state.clone());
+        Ok(())
+    }
+
+    /// Empties the state (Terraform writes a nil state after migrating a
+    /// local state to a new backend): a local file is truncated, its
+    /// previous content kept as the backup.
+    pub fn erase(&mut self) -> Result<(), BackendError> {
+        if !self.backup_written {
+            if let Some((bytes, _)) = &self.original {
+                let bytes = bytes.clone();
+                self.store.write_backup(&bytes)?;
+                self.backup_written = true;
+            }
+        }
+        self.store.write(&[])?;
+        self.last = None;
         Ok(())
     }
 

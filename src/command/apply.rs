@@ -285,7 +285,7 @@ fn execute(
         .map(|p| p.refresh)
         .unwrap_or_else(|| parsed.bool_or("refresh", true));
 
-    let backend = Backend::for_working_dir(
+    let (backend, backend_warnings) = Backend::configured(
         ".",
         LocalConfig {
             state: parsed.value("state").map(Into::into),
@@ -293,8 +293,14 @@ fn execute(
             backup: parsed.value("backup").map(Into::into),
             ..LocalConfig::default()
         },
+        module.backend.as_ref(),
+        sources,
     )
-    .map_err(|e| Diagnostic::error("Failed to load the backend", e.to_string()))?;
+    .map_err(|e| match e {
+        crate::backend::BackendError::Config(d) => d,
+        other => Diagnostic::error("Failed to load the backend", other.to_string()).into(),
+    })?;
+    warnings.extend(backend_warnings);
     let workspace = backend
         .current_workspace()
         .map_err(|e| Diagnostic::error("Failed to select the workspace", e.to_string()))?;
@@ -311,11 +317,21 @@ fn execute(
     let mut lock_opts = LockOptions::new(operation);
     lock_opts.lock = parsed.bool_or("lock", true);
     lock_opts.timeout = lock_timeout;
+    // Terraform tells a person (not the -json stream) that it is waiting.
+    let mut notice = || println!("Acquiring state lock. This may take a few moments...");
+    if !parsed.bool("json") {
+        lock_opts.on_slow = Some(&mut notice);
+    }
     let mut mgr = backend
         .lock_state(&workspace, &mut lock_opts)
-        .map_err(|e| match e {
-            crate::backend::BackendError::Lock(_) => crate::backend::lock::lock_diagnostic(&e),
-            other => Diagnostic::error("Failed to load state", other.to_string()),
+        .map_err(|e| {
+            // The backend's warnings (deprecated settings) go with the error.
+            let mut d = warnings.clone();
+            d.push(match e {
+                crate::backend::BackendError::Lock(_) => crate::backend::lock::lock_diagnostic(&e),
+                other => Diagnostic::error("Failed to load state", other.to_string()),
+            });
+            d
         })?;
     let prior = mgr
         .state()

@@ -4,7 +4,7 @@
 //! be unlocked from outside.
 
 use super::flags::{self, Kind};
-use super::state::{load_backend, strip_no_color};
+use super::state::{load_backend, strip_no_color, LoadFailure};
 use crate::backend::LocalConfig;
 use std::io::{BufRead, Write};
 
@@ -23,7 +23,7 @@ Options:
 ";
 
 pub fn run(args: &[String]) -> i32 {
-    let (args, _no_color) = strip_no_color(args);
+    let (args, no_color) = strip_no_color(args);
     if args
         .iter()
         .any(|a| a == "-help" || a == "--help" || a == "-h")
@@ -44,9 +44,10 @@ pub fn run(args: &[String]) -> i32 {
         return 1;
     }
     let lock_id = &p.positional[0];
-    let backend = match load_backend(LocalConfig::default()) {
+    let backend = match load_backend(LocalConfig::default(), no_color) {
         Ok(b) => b,
-        Err(e) => {
+        Err(LoadFailure::Reported) => return 1,
+        Err(LoadFailure::Error(e)) => {
             eprintln!("{e}");
             return 1;
         }

@@ -8,7 +8,7 @@
 //! draw its internal operation steps; tfrs does not draw those and says so.
 
 use super::flags::{self, Kind};
-use super::state::{load_backend, print_meta_diags, strip_no_color};
+use super::state::{print_meta_diags, strip_no_color};
 use crate::backend::LocalConfig;
 use crate::config::graph::{resource_graph, ConfigResource};
 use crate::diag::{Diagnostic, SourceMap};
@@ -161,7 +161,13 @@ fn print_config_diags(diags: &crate::diag::Diagnostics, sources: &SourceMap, no_
 
 /// The resources of the current workspace's state, by static module path.
 fn state_resources() -> Result<Vec<ConfigResource>, String> {
-    let backend = load_backend(LocalConfig::default()).map_err(|e| e.to_string())?;
+    let backend = crate::backend::Backend::for_working_dir(
+        ".",
+        LocalConfig::default(),
+        &crate::diag::SourceMap::default(),
+    )
+    .map(|(b, _)| b)
+    .map_err(|e| e.to_string())?;
     let ws = backend
         .current_workspace()
         .map_err(|e| format!("Error selecting workspace: {e}"))?;

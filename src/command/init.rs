@@ -1,13 +1,16 @@
-//! `tfrs init`: prepares a working directory, offline. Providers are built
-//! in, so "installing" one means checking that the configuration asks for a
-//! provider tfrs has, and recording it in `.terraform.lock.hcl`.
+//! `tfrs init`: prepares a working directory, offline. The backend is
+//! initialised as Terraform does it (see `init_backend`); providers are
+//! built in, so "installing" one means checking that the configuration asks
+//! for a provider tfrs has, and recording it in `.terraform.lock.hcl`.
 
-use super::flags::{self, Kind};
+use super::flags::{self, Kind, Parsed};
+use super::init_backend;
 use crate::config;
-use crate::diag::{Diagnostic, Diagnostics, SourceMap};
+use crate::diag::{Diagnostic, Diagnostics, SourceMap, Style};
 use crate::engine::builtin_providers;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::time::Duration;
 
 const SPEC: &[(&str, Kind)] = &[
     ("backend", Kind::Bool),
@@ -29,6 +32,51 @@ const SPEC: &[(&str, Kind)] = &[
     ("test-directory", Kind::Value),
 ];
 
+/// The options of `init` that concern the backend.
+pub struct InitOptions {
+    /// `-backend=false` keeps the recorded backend without checking it.
+    pub backend: bool,
+    /// `-backend-config` values, in order.
+    pub backend_config: Vec<String>,
+    /// `-reconfigure`: ignore the recorded backend.
+    pub reconfigure: bool,
+    /// `-migrate-state` (implied by `-force-copy`).
+    pub migrate_state: bool,
+    /// `-force-copy`: answer "yes" to the migration questions.
+    pub force_copy: bool,
+    /// `-input=false`: no questions.
+    pub input: bool,
+    /// `-lock=false`: migrate without locking.
+    pub lock: bool,
+    pub lock_timeout: Duration,
+}
+
+impl InitOptions {
+    fn from_flags(p: &Parsed) -> Result<InitOptions, String> {
+        let lock_timeout = match p.value("lock-timeout") {
+            Some(v) => crate::backend::parse_duration(v)
+                .map_err(|_| format!("invalid value {v:?} for flag -lock-timeout: parse error"))?,
+            None => Duration::ZERO,
+        };
+        let force_copy = p.bool("force-copy");
+        Ok(InitOptions {
+            backend: p.bool_or("backend", true),
+            backend_config: p.values("backend-config").to_vec(),
+            reconfigure: p.bool("reconfigure"),
+            migrate_state: p.bool("migrate-state") || force_copy,
+            force_copy,
+            input: p.bool_or(
+                "input",
+                std::env::var("TF_INPUT")
+                    .map(|v| v != "0" && v != "false")
+                    .unwrap_or(true),
+            ),
+            lock: p.bool_or("lock", true),
+            lock_timeout,
+        })
+    }
+}
+
 pub fn run(args: &[String]) -> i32 {
     let parsed = match flags::parse(args, SPEC) {
         Ok(p) => p,
@@ -38,6 +86,25 @@ pub fn run(args: &[String]) -> i32 {
         }
     };
     let style = super::style(parsed.bool("no-color"));
+    let opts = match InitOptions::from_flags(&parsed) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    if opts.migrate_state && opts.reconfigure {
+        super::print_diagnostics_styled(
+            &Diagnostic::error(
+                "Invalid command-line option",
+                "The -migrate-state and -reconfigure options are mutually-exclusive.",
+            )
+            .into(),
+            &SourceMap::default(),
+            style,
+        );
+        return 1;
+    }
     let dir = Path::new(".");
     if !config::has_config_files(dir) {
         // The user's original repository keeps one root module per folder:
@@ -67,8 +134,8 @@ pub fn run(args: &[String]) -> i32 {
                 .unwrap_or_default();
             println!("==> {name}");
             let sources = SourceMap::default();
-            match init_dir(&d, &sources) {
-                Ok(text) => print!("{text}"),
+            match init_dir(&d, &sources, &opts, style) {
+                Ok(()) => {}
                 Err(diags) => {
                     super::print_diagnostics_styled(&diags, &sources, style);
                     code = 1;
@@ -82,11 +149,8 @@ pub fn run(args: &[String]) -> i32 {
         return code;
     }
     let sources = SourceMap::default();
-    match init_dir(dir, &sources) {
-        Ok(text) => {
-            print!("{text}");
-            0
-        }
+    match init_dir(dir, &sources, &opts, style) {
+        Ok(()) => 0,
         Err(diags) => {
             super::print_diagnostics_styled(&diags, &sources, style);
             1
@@ -94,17 +158,38 @@ pub fn run(args: &[String]) -> i32 {
     }
 }
 
-/// Initialises one root module; returns what to print.
-pub fn init_dir(dir: &Path, sources: &SourceMap) -> Result<String, Diagnostics> {
+/// Initialises one root module, printing as it goes: the backend, then
+/// the providers, then any warnings and the success message.
+pub fn init_dir(
+    dir: &Path,
+    sources: &SourceMap,
+    opts: &InitOptions,
+    style: Style,
+) -> Result<(), Diagnostics> {
     let (module, diags) = config::load(dir, sources);
     if diags.has_errors() {
         return Err(diags);
     }
-    let mut out = String::new();
-    let _ = writeln!(out, "Initializing the backend...");
-    if let Some(b) = &module.backend {
-        let _ = writeln!(out, "\nSuccessfully configured the backend {:?}! tfrs will automatically\nuse this backend unless the backend configuration changes.", b.kind);
+    let warnings = if opts.backend {
+        init_backend::init_backend(dir, &module, sources, opts)?
+    } else {
+        init_backend::backend_from_state(dir, sources)?
+    };
+    print!("{}", init_providers(dir, &module)?);
+    if !warnings.is_empty() {
+        println!();
+        super::print_diagnostics_styled(&warnings, sources, style);
     }
+    println!(
+        "\nTerraform has been successfully initialized!\n\nYou may now begin working with Terraform. Try running \"terraform plan\" to see\nany changes that are required for your infrastructure. All Terraform commands\nshould now work."
+    );
+    Ok(())
+}
+
+/// Checks the providers and writes `.terraform.lock.hcl`; returns what to
+/// print.
+fn init_providers(dir: &Path, module: &config::Module) -> Result<String, Diagnostics> {
+    let mut out = String::new();
     let _ = writeln!(out, "\nInitializing provider plugins...");
     let builtins = builtin_providers();
     let mut diags = Diagnostics::new();
@@ -204,9 +289,5 @@ pub fn init_dir(dir: &Path, sources: &SourceMap) -> Result<String, Diagnostics> 
         );
     }
     let _ = writeln!(out, "\ntfrs has created a lock file .terraform.lock.hcl to record the provider\nselections it made above.");
-    let _ = writeln!(
-        out,
-        "\nTerraform has been successfully initialized!\n\nYou may now begin working with Terraform. Try running \"terraform plan\" to see\nany changes that are required for your infrastructure. All Terraform commands\nshould now work."
-    );
     Ok(out)
 }

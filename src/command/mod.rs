@@ -10,6 +10,7 @@ mod fmt;
 mod force_unlock;
 mod graph;
 mod init;
+mod init_backend;
 mod output;
 mod providers;
 mod show;

@@ -2,7 +2,7 @@
 //! `terraform output` prints them (`internal/command/views/output.go`).
 
 use super::flags::{self, Kind};
-use super::state::{load_backend, print_view_diags, strip_no_color};
+use super::state::{load_backend, print_view_diags, strip_no_color, LoadFailure};
 use crate::backend::json::Json;
 use crate::backend::LocalConfig;
 use crate::diag::Diagnostic;
@@ -109,12 +109,13 @@ pub fn run(args: &[String]) -> i32 {
             .map(Into::into),
         ..LocalConfig::default()
     };
-    let outputs = match load_outputs(overrides) {
+    let outputs = match load_outputs(overrides, no_color) {
         Ok(o) => o,
-        Err(d) => {
+        Err(Some(d)) => {
             print_view_diags(&[*d], no_color);
             return 1;
         }
+        Err(None) => return 1,
     };
     let (text, diags) = render(view, &name, &outputs);
     let mut out = std::io::stdout().lock();
@@ -129,14 +130,25 @@ pub fn run(args: &[String]) -> i32 {
     }
 }
 
-fn load_outputs(overrides: LocalConfig) -> Result<BTreeMap<String, OutputState>, Box<Diagnostic>> {
-    let backend = load_backend(overrides).map_err(|e| Diagnostic::error(e.to_string(), ""))?;
-    let ws = backend
-        .current_workspace()
-        .map_err(|e| Diagnostic::error(format!("Error selecting workspace: {e}"), ""))?;
+/// The outputs of the current workspace; the error to show (`None` when
+/// the backend's diagnostics were printed already).
+fn load_outputs(
+    overrides: LocalConfig,
+    no_color: bool,
+) -> Result<BTreeMap<String, OutputState>, Option<Box<Diagnostic>>> {
+    let backend = load_backend(overrides, no_color).map_err(|e| match e {
+        LoadFailure::Reported => None,
+        LoadFailure::Error(e) => Some(Box::new(Diagnostic::error(e.to_string(), ""))),
+    })?;
+    let ws = backend.current_workspace().map_err(|e| {
+        Some(Box::new(Diagnostic::error(
+            format!("Error selecting workspace: {e}"),
+            "",
+        )))
+    })?;
     let state = backend
         .read_state(&ws)
-        .map_err(|e| Diagnostic::error(e.to_string(), ""))?;
+        .map_err(|e| Some(Box::new(Diagnostic::error(e.to_string(), ""))))?;
     Ok(state.map(|s| s.outputs).unwrap_or_default())
 }
 

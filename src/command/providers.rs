@@ -5,7 +5,7 @@
 //! sorted by source address, and child modules by name.
 
 use super::flags;
-use super::state::{load_backend, strip_no_color};
+use super::state::strip_no_color;
 use crate::backend::LocalConfig;
 use crate::config::providers::{requirements_by_module, ModuleRequirements};
 use crate::diag::{Diagnostic, Diagnostics, SourceMap};
@@ -81,7 +81,13 @@ pub fn run(args: &[String]) -> i32 {
         show(&diags);
         return 1;
     }
-    let state = match load_backend(LocalConfig::default()).and_then(|b| {
+    let state = match crate::backend::Backend::for_working_dir(
+        ".",
+        LocalConfig::default(),
+        &crate::diag::SourceMap::default(),
+    )
+    .map(|(b, _)| b)
+    .and_then(|b| {
         let ws = b.current_workspace()?;
         b.read_state(&ws)
     }) {

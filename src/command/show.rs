@@ -8,7 +8,7 @@
 //! configuration of the working directory, as applying it does.
 
 use super::flags::{self, Kind};
-use super::state::{load_backend, print_view_diags, strip_no_color};
+use super::state::{print_view_diags, strip_no_color};
 use crate::backend::LocalConfig;
 use crate::config;
 use crate::diag::{Diagnostic, Diagnostics, SourceMap};
@@ -115,8 +115,13 @@ fn print_diags(d: &Diagnostics, sources: &SourceMap, no_color: bool) {
 
 /// The latest state of the current workspace.
 fn current_state() -> Result<Subject, Diagnostics> {
-    let backend =
-        load_backend(LocalConfig::default()).map_err(|e| Diagnostic::error(e.to_string(), ""))?;
+    let backend = crate::backend::Backend::for_working_dir(
+        ".",
+        LocalConfig::default(),
+        &SourceMap::default(),
+    )
+    .map(|(b, _)| b)
+    .map_err(|e| Diagnostic::error(e.to_string(), ""))?;
     let ws = backend
         .current_workspace()
         .map_err(|e| Diagnostic::error(format!("error selecting workspace: {e}"), ""))?;

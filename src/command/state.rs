@@ -74,9 +74,37 @@ pub(crate) fn print_meta_diags(diags: &[Diagnostic], no_color: bool) {
     }
 }
 
-/// The backend of the current directory, with `overrides` (`-state`...).
-pub(crate) fn load_backend(overrides: LocalConfig) -> Result<Backend, BackendError> {
-    Backend::for_working_dir(".", overrides)
+/// Why the backend could not be loaded.
+pub(crate) enum LoadFailure {
+    /// A configuration problem (e.g. "Backend initialization required"):
+    /// Terraform's diagnostics have been printed.
+    Reported,
+    /// Anything else, for the caller to word.
+    Error(BackendError),
+}
+
+/// The backend of the current directory, with `overrides` (`-state`...),
+/// checked against the configuration's `backend` block. Its warnings and
+/// configuration errors are printed here, with the configuration's source.
+pub(crate) fn load_backend(overrides: LocalConfig, no_color: bool) -> Result<Backend, LoadFailure> {
+    let sources = SourceMap::default();
+    let print = |diags: &[Diagnostic]| {
+        let mut err = std::io::stderr().lock();
+        for d in diags {
+            let _ = writeln!(err, "{}", render_styled(d, &sources, style(no_color)));
+        }
+    };
+    match Backend::for_working_dir(".", overrides, &sources) {
+        Ok((b, warnings)) => {
+            print(&warnings.0);
+            Ok(b)
+        }
+        Err(BackendError::Config(d)) => {
+            print(&d.0);
+            Err(LoadFailure::Reported)
+        }
+        Err(e) => Err(LoadFailure::Error(e)),
+    }
 }
 
 /// `-lock` and `-lock-timeout`, already parsed.
@@ -494,9 +522,10 @@ fn state_command_manager(
         state: state_path.map(PathBuf::from),
         ..LocalConfig::default()
     };
-    let backend = match load_backend(overrides) {
+    let backend = match load_backend(overrides, no_color) {
         Ok(b) => b,
-        Err(e) => {
+        Err(LoadFailure::Reported) => return Err(()),
+        Err(LoadFailure::Error(e)) => {
             eprintln!("{}", err_state_loading(&e));
             return Err(());
         }
@@ -527,13 +556,17 @@ fn state_command_manager(
     Ok(mgr)
 }
 
-/// The state of the current workspace for a read-only command.
-fn read_current_state(state_path: Option<&str>) -> Result<Option<State>, String> {
+/// The state of the current workspace for a read-only command; the
+/// error to print (empty when it was printed already).
+fn read_current_state(state_path: Option<&str>, no_color: bool) -> Result<Option<State>, String> {
     let overrides = LocalConfig {
         state: state_path.filter(|s| !s.is_empty()).map(PathBuf::from),
         ..LocalConfig::default()
     };
-    let backend = load_backend(overrides).map_err(|e| err_state_loading(&e))?;
+    let backend = load_backend(overrides, no_color).map_err(|e| match e {
+        LoadFailure::Reported => String::new(),
+        LoadFailure::Error(e) => err_state_loading(&e),
+    })?;
     let ws = backend
         .current_workspace()
         .map_err(|e| format!("Error selecting workspace: {e}"))?;
@@ -584,14 +617,16 @@ fn list(args: &[String], no_color: bool) -> i32 {
             return 1;
         }
     };
-    let state = match read_current_state(p.value("state")) {
+    let state = match read_current_state(p.value("state"), no_color) {
         Ok(Some(s)) => s,
         Ok(None) => {
             eprintln!("{ERR_STATE_NOT_FOUND}");
             return 1;
         }
         Err(e) => {
-            eprintln!("{e}");
+            if !e.is_empty() {
+                eprintln!("{e}");
+            }
             return 1;
         }
     };
@@ -666,7 +701,7 @@ pub fn set_schema_lookup(f: SchemaLookup) -> bool {
     SCHEMA_LOOKUP.set(f).is_ok()
 }
 
-fn show(args: &[String], _no_color: bool) -> i32 {
+fn show(args: &[String], no_color: bool) -> i32 {
     let p = match flags::parse(args, &[("state", Kind::Value)]) {
         Ok(p) => p,
         Err(e) => return flag_error(&e),
@@ -689,14 +724,16 @@ the address to reference a specific instance."
             return 1;
         }
     };
-    let state = match read_current_state(p.value("state")) {
+    let state = match read_current_state(p.value("state"), no_color) {
         Ok(Some(s)) => s,
         Ok(None) => {
             eprintln!("{ERR_STATE_NOT_FOUND}");
             return 1;
         }
         Err(e) => {
-            eprintln!("{e}");
+            if !e.is_empty() {
+                eprintln!("{e}");
+            }
             return 1;
         }
     };
@@ -917,7 +954,9 @@ fn mv(args: &[String], no_color: bool) -> i32 {
         if backup_out != "-" {
             legacy.push("-backup-out");
         }
-        if !legacy.is_empty() && load_backend(LocalConfig::default()).is_ok_and(|b| !b.is_local()) {
+        if !legacy.is_empty()
+            && load_backend(LocalConfig::default(), no_color).is_ok_and(|b| !b.is_local())
+        {
             print_meta_diags(
                 &[Diagnostic::error(
                     format!("Invalid command line options: {}", legacy.join(", ")),
@@ -1322,11 +1361,11 @@ const PULL_HELP: &str = "Usage: tfrs [global options] state pull [options]
   will still work with local state but is less useful for this.
 ";
 
-fn pull(args: &[String], _no_color: bool) -> i32 {
+fn pull(args: &[String], no_color: bool) -> i32 {
     if let Err(e) = flags::parse(args, &[]) {
         return flag_error(&e);
     }
-    match read_current_state(None) {
+    match read_current_state(None, no_color) {
         Ok(Some(mut state)) => {
             state.terraform_version = crate::command::TERRAFORM_VERSION.to_string();
             println!("{}", crate::backend::json::state_file_text(&state));
@@ -1334,10 +1373,12 @@ fn pull(args: &[String], _no_color: bool) -> i32 {
         }
         Ok(None) => 0,
         Err(e) => {
-            eprintln!(
-                "{}",
-                e.replacen("Failed to load state", "Failed to refresh state", 1)
-            );
+            if !e.is_empty() {
+                eprintln!(
+                    "{}",
+                    e.replacen("Failed to load state", "Failed to refresh state", 1)
+                );
+            }
             1
         }
     }
@@ -1421,9 +1462,10 @@ fn push(args: &[String], no_color: bool) -> i32 {
             return 1;
         }
     };
-    let backend = match load_backend(LocalConfig::default()) {
+    let backend = match load_backend(LocalConfig::default(), no_color) {
         Ok(b) => b,
-        Err(e) => {
+        Err(LoadFailure::Reported) => return 1,
+        Err(LoadFailure::Error(e)) => {
             eprintln!("Failed to load destination state: {e}");
             return 1;
         }

@@ -7,7 +7,7 @@ use super::state::{
     lock_flags, lock_state, parse_address, print_meta_diags, strip_no_color, unlock_state,
 };
 use crate::addrs::{AbsInstance, InstanceKey, Mode, Target};
-use crate::backend::{Backend, LocalConfig};
+use crate::backend::LocalConfig;
 use crate::diag::Diagnostic;
 
 const TAINT_HELP: &str = r#"Usage: tfrs [global options] taint [options] <address>
@@ -151,8 +151,7 @@ pub fn run(args: &[String], tainted: bool) -> i32 {
             return 1;
         }
     };
-    let backend = match Backend::for_working_dir(
-        ".",
+    let backend = match super::state::load_backend(
         LocalConfig {
             state: p.value("state").filter(|s| !s.is_empty()).map(Into::into),
             state_out: p
@@ -162,9 +161,11 @@ pub fn run(args: &[String], tainted: bool) -> i32 {
             backup: p.value("backup").filter(|s| !s.is_empty()).map(Into::into),
             ..LocalConfig::default()
         },
+        no_color,
     ) {
         Ok(b) => b,
-        Err(e) => {
+        Err(super::state::LoadFailure::Reported) => return 1,
+        Err(super::state::LoadFailure::Error(e)) => {
             eprintln!("Failed to load backend: {e}");
             return 1;
         }

@@ -4,6 +4,7 @@
 use super::flags::{self, Kind};
 use super::state::{
     load_backend, lock_flags, lock_state, print_meta_diags, strip_no_color, unlock_state,
+    LoadFailure,
 };
 use crate::backend::{valid_workspace_name, workspace_override, Backend, LocalConfig};
 use crate::diag::Diagnostic;
@@ -174,8 +175,10 @@ fn flag_error(e: &str) -> i32 {
 }
 
 fn backend() -> Result<Backend, i32> {
-    load_backend(LocalConfig::default()).map_err(|e| {
-        eprintln!("{e}");
+    load_backend(LocalConfig::default(), false).map_err(|e| {
+        if let LoadFailure::Error(e) = e {
+            eprintln!("{e}");
+        }
         1
     })
 }

@@ -7,6 +7,7 @@
 //! schema, mapping "not found" to a deleted object, tags with
 //! `default_tags`, and errors that name the AWS operation.
 
+pub mod backend_s3;
 pub mod ctx;
 pub mod error;
 pub mod obj;

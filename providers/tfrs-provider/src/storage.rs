@@ -8,9 +8,12 @@
 //! ([`LockInfo`]), serialised exactly as Terraform does, so a lock taken by
 //! tfrs reads the same to `terraform force-unlock` and the other way round.
 
+use crate::provider::Diags;
+use crate::schema::Block;
+use crate::value::Value;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// The workspace that always exists.
 pub const DEFAULT_WORKSPACE: &str = "default";
@@ -206,6 +209,28 @@ pub trait StateStorage: Send + Sync {
     /// Releases the lock of `workspace` if its ID is `id`; a different
     /// holder is a [`LockError`] with their info.
     fn unlock(&self, workspace: &str, id: &str) -> Result<(), LockError>;
+}
+
+/// A kind of remote backend (`backend "s3"`), provided outside the core
+/// so that the core links no cloud SDK. The core decodes the `backend`
+/// block (and `-backend-config`) by [`schema`](RemoteBackend::schema),
+/// records it in `.terraform/terraform.tfstate`, and calls
+/// [`prepare`](RemoteBackend::prepare) then
+/// [`configure`](RemoteBackend::configure), as Terraform calls a backend's
+/// `PrepareConfig` and `Configure`.
+pub trait RemoteBackend: Send + Sync {
+    /// The type name in `backend "NAME"`.
+    fn name(&self) -> &'static str;
+    /// The configuration schema (Terraform's `ConfigSchema`); every
+    /// attribute is decoded as optional, required ones are checked by
+    /// `prepare`.
+    fn schema(&self) -> Block;
+    /// Checks a decoded configuration (an object of the schema's type):
+    /// errors and warnings, those about one attribute carrying its path.
+    fn prepare(&self, config: &Value) -> Diags;
+    /// The storage for a configuration that passed `prepare`, with any
+    /// warnings; the diagnostics when it cannot be set up.
+    fn configure(&self, config: &Value) -> Result<(Arc<dyn StateStorage>, Diags), Diags>;
 }
 
 /// A [`StateStorage`] in memory, for tests and as a reference of the
