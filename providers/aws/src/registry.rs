@@ -5,8 +5,13 @@ use crate::{DataSource, Resource};
 
 pub fn resources() -> Vec<Box<dyn Resource>> {
     vec![
+        Box::new(autoscaling::attachment::Attachment),
+        Box::new(autoscaling::group::Group),
+        Box::new(autoscaling::launch_configuration::LaunchConfiguration),
         Box::new(dynamodb::table::Table),
         Box::new(dynamodb::table_item::TableItem),
+        Box::new(ec2::instance::Instance),
+        Box::new(ec2::launch_template::LaunchTemplate),
         Box::new(s3::bucket::Bucket),
     ]
 }
