@@ -10,6 +10,7 @@
 pub mod backend_s3;
 pub mod ctx;
 pub mod error;
+pub mod naming;
 pub mod obj;
 pub mod registry;
 pub mod schema;
@@ -20,6 +21,7 @@ use ctx::Ctx;
 use error::Error;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock, RwLock};
+use tfrs_provider::path::AttrPath;
 use tfrs_provider::plan::default_plan;
 use tfrs_provider::provider::{
     ApplyRequest, ApplyResponse, Diags, PlanRequest, PlanResponse, ProviderSchema, ReadResponse,
@@ -44,6 +46,25 @@ pub trait Resource: Send + Sync {
     /// Adjusts a schema-made plan (values that a change makes unknown).
     fn plan(&self, _prior: &Value, planned: Value) -> Value {
         planned
+    }
+    /// The changes that replace the object, given those the schema's
+    /// force-new attributes found (`schema_paths`) and the final plan: adds
+    /// SDKv2's `ForceNewIf` cases, or drops a path whose planned value the
+    /// `plan` hook normalised back to the prior one (a hashed user_data).
+    fn replace_paths(
+        &self,
+        _prior: &Value,
+        _planned: &Value,
+        schema_paths: Vec<AttrPath>,
+    ) -> Vec<AttrPath> {
+        schema_paths
+    }
+    /// The planned object create and update work from: the plan, with
+    /// configured values the `plan` hook replaced by their state form put
+    /// back (user_data is planned as its SHA-1 digest, but the text goes
+    /// to AWS). Default: the plan as it is.
+    fn with_config(&self, planned: &Value, _config: &Value) -> Value {
+        planned.clone()
     }
     /// Checks a configuration beyond the schema.
     fn validate(&self, _config: &Value) -> Diags {
@@ -229,6 +250,11 @@ impl Provider for AwsProvider {
         } else {
             r.plan(req.prior, planned)
         };
+        let requires_replace = if req.prior.is_null() || planned.is_null() {
+            requires_replace
+        } else {
+            r.replace_paths(req.prior, &planned, requires_replace)
+        };
         PlanResponse {
             planned,
             requires_replace,
@@ -275,10 +301,11 @@ impl Provider for AwsProvider {
                 Err(e) => fail(req.prior.clone(), e),
             };
         }
+        let planned = r.with_config(req.planned, req.config);
         let outcome = if req.prior.is_null() {
-            r.create(&c, req.planned)
+            r.create(&c, &planned)
         } else {
-            r.update(&c, req.prior, req.planned)
+            r.update(&c, req.prior, &planned)
         };
         match outcome {
             Outcome::Done(v) => ApplyResponse {

@@ -5,8 +5,13 @@ use crate::{DataSource, Resource};
 
 pub fn resources() -> Vec<Box<dyn Resource>> {
     vec![
+        Box::new(autoscaling::attachment::Attachment),
+        Box::new(autoscaling::group::Group),
+        Box::new(autoscaling::launch_configuration::LaunchConfiguration),
         Box::new(dynamodb::table::Table),
         Box::new(dynamodb::table_item::TableItem),
+        Box::new(ec2::instance::Instance),
+        Box::new(ec2::launch_template::LaunchTemplate),
         Box::new(elbv2::listener::Listener("aws_alb_listener")),
         Box::new(elbv2::listener::Listener("aws_lb_listener")),
         Box::new(elbv2::listener_rule::ListenerRule("aws_alb_listener_rule")),

@@ -1,7 +1,11 @@
-//! Amazon EC2 (VPC networking).
+//! Amazon EC2 (VPC networking, instances, launch templates).
 
+pub mod compute_shared;
+pub mod instance;
+pub mod launch_template;
 pub mod subnet_ids;
 pub mod subnets;
+pub mod user_data;
 pub mod vpc;
 
 use aws_sdk_ec2::types::Filter;
