@@ -10,6 +10,7 @@
 pub mod ctx;
 pub mod error;
 pub mod obj;
+pub mod regex;
 pub mod registry;
 pub mod schema;
 pub mod service;
@@ -19,6 +20,7 @@ use ctx::Ctx;
 use error::Error;
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock, RwLock};
+use tfrs_provider::path::AttrPath;
 use tfrs_provider::plan::default_plan;
 use tfrs_provider::provider::{
     ApplyRequest, ApplyResponse, Diags, PlanRequest, PlanResponse, ProviderSchema, ReadResponse,
@@ -43,6 +45,11 @@ pub trait Resource: Send + Sync {
     /// Adjusts a schema-made plan (values that a change makes unknown).
     fn plan(&self, _prior: &Value, planned: Value) -> Value {
         planned
+    }
+    /// Changes that replace the object beyond the schema's force-new
+    /// attributes (given the prior object and the adjusted plan).
+    fn requires_replace(&self, _prior: &Value, _planned: &Value) -> Vec<AttrPath> {
+        Vec::new()
     }
     /// Checks a configuration beyond the schema.
     fn validate(&self, _config: &Value) -> Diags {
@@ -222,12 +229,25 @@ impl Provider for AwsProvider {
             };
         };
         let schema = &self.schema().resources[req.type_name];
-        let (planned, requires_replace) = default_plan(&schema.block, req.prior, req.config);
+        let (planned, mut requires_replace) = default_plan(&schema.block, req.prior, req.config);
         let planned = if planned.is_null() {
             planned
         } else {
             r.plan(req.prior, planned)
         };
+        // A plan adjustment can make a force-new change no change (a
+        // protocol name for its number, say): only real changes replace.
+        requires_replace.retain(|path| match (path.get(&planned), path.get(req.prior)) {
+            (Some(after), Some(before)) => !tfrs_provider::plan::unchanged(before, after),
+            _ => true,
+        });
+        if !req.prior.is_null() && !planned.is_null() {
+            for p in r.requires_replace(req.prior, &planned) {
+                if !requires_replace.contains(&p) {
+                    requires_replace.push(p);
+                }
+            }
+        }
         PlanResponse {
             planned,
             requires_replace,
