@@ -18,8 +18,9 @@ impl Drop for Emulator {
     }
 }
 
-fn emulator() -> Emulator {
+fn emulator(env: &[(&str, PathBuf)]) -> Emulator {
     let mut child = Command::new("python3")
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/emulator/server.py"))
         .args(["--host", "127.0.0.1", "--port", "0", "--quiet"])
         .stdout(Stdio::piped())
@@ -56,7 +57,7 @@ fn tfrs(dir: &Path, emu: &Emulator, args: &[&str]) -> (i32, String, String) {
 
 #[test]
 fn apply_plan_destroy_against_the_emulator() {
-    let emu = emulator();
+    let emu = emulator(&[]);
     let dir = std::env::temp_dir().join(format!("tfrs-aws-cli-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
@@ -148,6 +149,171 @@ output "subnet_count" {
     assert!(
         list.lines().all(|l| l.starts_with("data.")),
         "managed resources left in state: {list}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The monolithic configuration's network pieces, as the user wrote them: a
+/// security group with only a name and six separate rules (the group must
+/// not plan to remove them), the AMI found by wildcard filters, plus a
+/// group with inline rules written as blocks (one a `dynamic` block), a
+/// VPC rule and a key pair.
+#[test]
+fn security_groups_and_rules_against_the_emulator() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let emu = emulator(&[("MOTO_AMIS_PATH", root.join("testdata/originals/amis.json"))]);
+    let dir = std::env::temp_dir().join(format!("tfrs-aws-cli-sg-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let rule = |name: &str, kind: &str, port: u32, protocol: &str| {
+        format!(
+            r#"
+resource "aws_security_group_rule" "{name}" {{
+  type              = "{kind}"
+  from_port         = {port}
+  to_port           = {port}
+  protocol          = "{protocol}"
+  cidr_blocks       = ["0.0.0.0/0"]
+  security_group_id = aws_security_group.fortune_sg.id
+}}
+"#
+        )
+    };
+    let mut config = r#"terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.16.2"
+    }
+  }
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+data "aws_ami" "amazon_linux" {
+  most_recent = true
+  owners      = ["amazon"]
+
+  filter {
+    name   = "name"
+    values = ["amzn2-ami-hvm-*-x86_64-gp2"]
+  }
+
+  filter {
+    name   = "image-id"
+    values = ["ami-*"]
+  }
+}
+
+data "aws_availability_zones" "available" {
+  state = "available"
+}
+
+data "aws_subnet" "first" {
+  availability_zone = data.aws_availability_zones.available.names[0]
+  default_for_az    = true
+}
+
+resource "aws_key_pair" "fortune" {
+  key_name   = "fortune-key"
+  public_key = "KEY"
+}
+
+resource "aws_security_group" "fortune_sg" {
+  name = "fortune-sg"
+}
+
+resource "aws_security_group" "web" {
+  name_prefix = "web-"
+  vpc_id      = data.aws_subnet.first.vpc_id
+
+  ingress {
+    from_port   = 443
+    to_port     = 443
+    protocol    = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+
+  dynamic "ingress" {
+    for_each = [8080, 8081]
+    content {
+      from_port       = ingress.value
+      to_port         = ingress.value
+      protocol        = "tcp"
+      security_groups = [aws_security_group.fortune_sg.id]
+    }
+  }
+
+  egress {
+    from_port   = 0
+    to_port     = 0
+    protocol    = "-1"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+
+resource "aws_vpc_security_group_ingress_rule" "from_web" {
+  security_group_id            = aws_security_group.fortune_sg.id
+  referenced_security_group_id = aws_security_group.web.id
+  ip_protocol                  = "tcp"
+  from_port                    = 5000
+  to_port                      = 5000
+}
+
+data "aws_security_group" "by_name" {
+  name = aws_security_group.fortune_sg.name
+}
+
+output "ami" {
+  value = data.aws_ami.amazon_linux.id
+}
+
+output "zones" {
+  value = length(data.aws_availability_zones.available.names)
+}
+
+output "web_ingress" {
+  value = length(aws_security_group.web.ingress)
+}
+
+output "found_group" {
+  value = data.aws_security_group.by_name.id == aws_security_group.fortune_sg.id
+}
+"#
+    .replace("KEY", "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCwFJakENtNC9Cb6rN266nWf1biH++nd5vk9e3193G1yp8avSSVHcZiL7EcL0s0+Lhx2FB454WyVJ8EXWO+fO6JRPV+/pgwkKwrS7mxQE9Y6iISq5MT0/fD/ZldIDMLGl2d/kkYXLqF14IWTb01bG4Ix5PaGKp+UcnMhh5JzfT3byQ6m1yv2xzD/r9pT6nHHgZivGMaVmhGDIpwl5zsiFWc16qSj/e104a3JbV7AcETFI2yaX75SjqUbweHo83tK5H9SK9jnGJ8H0E5dIbf4vM8p/EwTjzVJhbxH3EjFKdyfxjRqw+XDEbg8Zeqk/HyhQuGbxEdZPdNAj7pdut+vPft fortune@example");
+    for (name, kind, port, protocol) in [
+        ("ingress_ssh", "ingress", 22, "tcp"),
+        ("ingress_http", "ingress", 80, "tcp"),
+        ("ingress_flask", "ingress", 5000, "tcp"),
+        ("egress_http", "egress", 80, "tcp"),
+        ("egress_flask", "egress", 5000, "tcp"),
+        ("egress_all", "egress", 0, "-1"),
+    ] {
+        config.push_str(&rule(name, kind, port, protocol));
+    }
+    std::fs::write(dir.join("main.tf"), config).unwrap();
+    let (code, out, err) = tfrs(&dir, &emu, &["init"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = tfrs(&dir, &emu, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(code, 0, "apply failed:\n{out}\n{err}");
+    assert!(
+        out.contains("Apply complete! Resources: 10 added, 0 changed, 0 destroyed."),
+        "{out}"
+    );
+    assert!(out.contains("ami = \"ami-0bb4c991fa89d4b9b\""), "{out}");
+    assert!(out.contains("zones = 6"), "{out}");
+    assert!(out.contains("web_ingress = 3"), "{out}");
+    assert!(out.contains("found_group = true"), "{out}");
+    // The group with only a name does not plan to remove the six rules.
+    let (code, out, err) = tfrs(&dir, &emu, &["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(code, 0, "the plan after apply is not empty:\n{out}\n{err}");
+    let (code, out, err) = tfrs(&dir, &emu, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(code, 0, "destroy failed:\n{out}\n{err}");
+    assert!(
+        out.contains("Destroy complete! Resources: 10 destroyed."),
+        "{out}"
     );
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -70,6 +70,20 @@ pub fn decode_body(
         }
     }
     for (name, attr) in &schema.attributes {
+        if !out.contains_key(name) && !body.attributes.iter().any(|a| &a.name == name) {
+            match decode_blocks_as_attribute(ev, body, name, &attr.ty) {
+                Ok(Some(v)) => {
+                    out.insert(name.clone(), v);
+                    continue;
+                }
+                Ok(None) => {}
+                Err(d) => {
+                    diags.extend(d);
+                    out.insert(name.clone(), Value::Null(attr.ty.clone()));
+                    continue;
+                }
+            }
+        }
         if !out.contains_key(name) {
             if attr.required && !body.attributes.iter().any(|a| &a.name == name) {
                 diags.push(
@@ -89,7 +103,12 @@ pub fn decode_body(
         } else {
             b.type_name.as_str()
         };
-        if !schema.blocks.contains_key(type_name) {
+        let attr_as_blocks = schema
+            .attributes
+            .get(type_name)
+            .is_some_and(|a| object_list_element(&a.ty).is_some())
+            && body.attribute(type_name).is_none();
+        if !schema.blocks.contains_key(type_name) && !attr_as_blocks {
             let detail = if schema.attributes.contains_key(type_name) {
                 format!("Blocks of type {type_name:?} are not expected here. Did you mean to define argument {type_name:?}? If so, use the equals sign to assign it a value.")
             } else {
@@ -195,6 +214,65 @@ pub fn decode_body(
         return Err(diags);
     }
     Ok(Value::Object(out))
+}
+
+/// The element type of a list or set of objects.
+fn object_list_element(t: &Type) -> Option<&Type> {
+    match t {
+        Type::List(e) | Type::Set(e) if matches!(**e, Type::Object(..)) => Some(e),
+        _ => None,
+    }
+}
+
+/// An attribute of list-of-objects (or set-of-objects) type that the body
+/// writes as nested blocks, as providers' "attributes as blocks" allow
+/// (Terraform's `blocktoattr.FixUpBlockAttrs`): each block is one object,
+/// its unset attributes null. `None` when the body has no such blocks (the
+/// attribute is then unset).
+fn decode_blocks_as_attribute(
+    ev: &mut Evaluator,
+    body: &Body,
+    name: &str,
+    ty: &Type,
+) -> Result<Option<Value>, Diagnostics> {
+    let Some(Type::Object(attrs, _)) = object_list_element(ty) else {
+        return Ok(None);
+    };
+    let written = |b: &SynBlock| {
+        b.type_name == name
+            || (b.type_name == "dynamic" && b.labels.first().is_some_and(|l| l == name))
+    };
+    if !body.blocks.iter().any(written) {
+        return Ok(None);
+    }
+    let mut elem_schema = Block::new();
+    for (k, t) in attrs {
+        elem_schema = elem_schema.attr(k, tfrs_provider::Attribute::optional(t.clone()));
+    }
+    let elem_ty = elem_schema.value_type();
+    let mut items = Vec::new();
+    let mut diags = Diagnostics::new();
+    for b in body.blocks.iter().filter(|b| written(b)) {
+        if b.type_name == "dynamic" {
+            match expand_dynamic(ev, b, &elem_schema) {
+                Ok(Some(vs)) => items.extend(vs.into_iter().map(|(_, v)| v)),
+                Ok(None) => return Ok(Some(Value::Unknown(ty.clone()))),
+                Err(d) => diags.extend(d),
+            }
+        } else {
+            match decode_body(ev, &b.body, &elem_schema, b.span) {
+                Ok(v) => items.push(v),
+                Err(d) => diags.extend(d),
+            }
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Some(match ty {
+        Type::Set(_) => Value::set(elem_ty, items),
+        _ => Value::List(elem_ty, items),
+    }))
 }
 
 /// An object of the block's type with every attribute null and nested
@@ -319,4 +397,91 @@ fn expand_dynamic(
         out.push((label, r?));
     }
     Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::eval::EmptyScope;
+    use crate::syntax::parser::parse_file;
+    use tfrs_provider::Attribute;
+
+    fn rule_type() -> Type {
+        Type::object(
+            [
+                ("from_port".to_string(), Type::Number),
+                ("cidr_blocks".to_string(), Type::list(Type::String)),
+                ("description".to_string(), Type::String),
+            ]
+            .into_iter()
+            .collect(),
+        )
+    }
+
+    fn decode(src: &str) -> Result<Value, Diagnostics> {
+        let schema = Block::new()
+            .attr("name", Attribute::optional(Type::String))
+            .attr(
+                "ingress",
+                Attribute::optional_computed(Type::set(rule_type())),
+            );
+        let (body, d) = parse_file(src, 0, "main.tf");
+        assert!(!d.has_errors(), "{d:?}");
+        let scope = EmptyScope {
+            base_dir: std::path::PathBuf::from("."),
+        };
+        let mut ev = Evaluator::new(&scope);
+        decode_body(&mut ev, &body, &schema, Span::default())
+    }
+
+    #[test]
+    fn attributes_written_as_blocks() {
+        let v = decode(
+            r#"
+name = "web"
+ingress {
+  from_port   = 80
+  cidr_blocks = ["10.0.0.0/8"]
+}
+dynamic "ingress" {
+  for_each = [443]
+  content {
+    from_port   = ingress.value
+    description = "tls"
+  }
+}
+"#,
+        )
+        .expect("decodes");
+        let rules = v
+            .get_attr("ingress")
+            .and_then(Value::elements)
+            .expect("set");
+        assert_eq!(rules.len(), 2);
+        let tls = rules
+            .iter()
+            .find(|r| r.get_attr("description").and_then(Value::as_str) == Some("tls"))
+            .expect("the dynamic block");
+        assert!(tls.get_attr("cidr_blocks").is_some_and(Value::is_null));
+        // Not written at all: null, so the provider keeps what it has.
+        let v = decode("name = \"web\"\n").expect("decodes");
+        assert!(v.get_attr("ingress").is_some_and(Value::is_null));
+        // Written as an attribute: as given.
+        let v = decode("ingress = []\n").expect("decodes");
+        assert_eq!(
+            v.get_attr("ingress")
+                .and_then(Value::elements)
+                .map(<[Value]>::len),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn unknown_arguments_in_attribute_blocks_are_reported() {
+        let d = decode("ingress {\n  port = 80\n}\n").expect_err("port is not an attribute");
+        assert!(
+            d.iter().any(|d| d.summary == "Unsupported argument"),
+            "{d:?}"
+        );
+    }
 }

@@ -25,6 +25,18 @@ impl Error {
     pub fn is_not_found(&self) -> bool {
         self.code.as_deref().is_some_and(is_not_found_code)
     }
+    /// The same failure under the provider's wording of what was being
+    /// done (`creating Security Group (web)`); AWS's message stays the
+    /// detail.
+    pub fn context(self, summary: impl Into<String>) -> Error {
+        Error {
+            summary: summary.into(),
+            ..self
+        }
+    }
+    pub fn has_code(&self, code: &str) -> bool {
+        self.code.as_deref() == Some(code)
+    }
 }
 
 impl fmt::Display for Error {
@@ -47,6 +59,7 @@ pub fn is_not_found_code(code: &str) -> bool {
             | "ResourceNotFound"
             | "InvalidGroup.NotFound"
             | "InvalidPermission.NotFound"
+            | "InvalidSecurityGroupRuleId.NotFound"
             | "InvalidInstanceID.NotFound"
             | "InvalidKeyPair.NotFound"
             | "InvalidLaunchTemplateId.NotFound"

@@ -12,6 +12,7 @@ pub mod ctx;
 pub mod error;
 pub mod naming;
 pub mod obj;
+pub mod regex;
 pub mod registry;
 pub mod schema;
 pub mod service;
@@ -244,12 +245,18 @@ impl Provider for AwsProvider {
             };
         };
         let schema = &self.schema().resources[req.type_name];
-        let (planned, requires_replace) = default_plan(&schema.block, req.prior, req.config);
+        let (planned, mut requires_replace) = default_plan(&schema.block, req.prior, req.config);
         let planned = if planned.is_null() {
             planned
         } else {
             r.plan(req.prior, planned)
         };
+        // A plan adjustment can make a force-new change no change (a
+        // protocol name for its number, say): only real changes replace.
+        requires_replace.retain(|path| match (path.get(&planned), path.get(req.prior)) {
+            (Some(after), Some(before)) => !tfrs_provider::plan::unchanged(before, after),
+            _ => true,
+        });
         let requires_replace = if req.prior.is_null() || planned.is_null() {
             requires_replace
         } else {

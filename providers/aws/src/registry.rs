@@ -26,12 +26,21 @@ pub fn resources() -> Vec<Box<dyn Resource>> {
         Box::new(elbv2::target_group_attachment::TargetGroupAttachment(
             "aws_lb_target_group_attachment",
         )),
+        Box::new(ec2::key_pair::KeyPair),
+        Box::new(ec2::security_group::SecurityGroup),
+        Box::new(ec2::security_group_rule::SecurityGroupRule),
+        Box::new(ec2::vpc_security_group_egress_rule::VpcSecurityGroupEgressRule),
+        Box::new(ec2::vpc_security_group_ingress_rule::VpcSecurityGroupIngressRule),
         Box::new(s3::bucket::Bucket),
     ]
 }
 
 pub fn data_sources() -> Vec<Box<dyn DataSource>> {
     vec![
+        Box::new(ec2::ami::Ami),
+        Box::new(ec2::availability_zones::AvailabilityZones),
+        Box::new(ec2::security_group_data_source::SecurityGroupDataSource),
+        Box::new(ec2::subnet::Subnet),
         Box::new(ec2::subnet_ids::SubnetIds),
         Box::new(ec2::subnets::Subnets),
         Box::new(ec2::vpc::Vpc),

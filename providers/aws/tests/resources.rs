@@ -19,7 +19,11 @@
 //! configuration knows, listed in `import_ignore`, are taken from the
 //! created object first). Data source cases have `"data": true` and only `create`,
 //! `check`, `check_len` (element counts) and `warning` (the summary of the
-//! warning validation gives, if any).
+//! warning validation gives, if any), `error` (the read must fail with a
+//! summary that contains it). Other keys: `env` (emulator environment,
+//! `${root}` is the repository), `recheck_setup` (after the create, the
+//! managed setup objects must still plan no changes); `${state.attr}` in
+//! `import_id` refers to the created object.
 
 use serde_json::Value as J;
 use std::io::{BufRead, BufReader};
@@ -46,8 +50,13 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn emulator() -> Emulator {
-    let mut child = Command::new("python3")
+fn emulator(env: &J) -> Emulator {
+    let mut cmd = Command::new("python3");
+    for (k, v) in env.as_object().into_iter().flatten() {
+        let v = v.as_str().expect("env values are strings");
+        cmd.env(k, v.replace("${root}", &root().to_string_lossy()));
+    }
+    let mut child = cmd
         .arg(root().join("testdata/emulator/server.py"))
         .args(["--host", "127.0.0.1", "--port", "0", "--quiet"])
         .stdout(Stdio::piped())
@@ -260,8 +269,43 @@ fn no_changes(p: &AwsProvider, type_name: &str, state: &Value, config: &Value, w
     );
 }
 
+/// Replaces `${state.attr}` with the attributes of `state`.
+fn resolve_state(text: &str, state: &Value) -> String {
+    let mut out = text.to_string();
+    while let Some(start) = out.find("${state.") {
+        let end = out[start..]
+            .find('}')
+            .map(|e| start + e)
+            .expect("closing brace");
+        let attr = &out[start + 8..end];
+        let v = state
+            .get_attr(attr)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        out.replace_range(start..=end, &v);
+    }
+    out
+}
+
+/// Validation gives no errors, and the warning the case expects, if any.
+fn validate(p: &AwsProvider, type_name: &str, data: bool, cfg: &Value, case: &J) {
+    let diags = if data {
+        p.validate_data_source(type_name, cfg)
+    } else {
+        p.validate_resource(type_name, cfg)
+    };
+    assert!(!has_errors(&diags), "{type_name} validate: {diags:?}");
+    if let Some(w) = case["warning"].as_str() {
+        assert!(
+            diags.iter().any(|d| d.summary == w),
+            "{type_name}: no warning {w:?} in {diags:?}"
+        );
+    }
+}
+
 fn run_case(name: &str, case: &J) {
-    let emu = emulator();
+    let emu = emulator(&case["env"]);
     let p = provider(&emu);
     let type_name = case["type"].as_str().unwrap_or(name).to_string();
     let data = case["data"].as_bool().unwrap_or(false);
@@ -285,10 +329,18 @@ fn run_case(name: &str, case: &J) {
         data,
         &resolve(&case["create"], &setup_states),
     );
+    validate(&p, &type_name, data, &create_cfg, case);
     if data {
-        let v = p
-            .read_data_source(&type_name, &create_cfg)
-            .unwrap_or_else(|d| panic!("{type_name}: {d:?}"));
+        let result = p.read_data_source(&type_name, &create_cfg);
+        if let Some(want) = case["error"].as_str() {
+            let diags = result.expect_err("the read should fail");
+            assert!(
+                diags.iter().any(|d| d.summary.contains(want)),
+                "{type_name}: no error {want:?} in {diags:?}"
+            );
+            return;
+        }
+        let v = result.unwrap_or_else(|d| panic!("{type_name}: {d:?}"));
         check(&type_name, &v, &case["check"], &setup_states);
         check_len(&type_name, &v, &case["check_len"]);
         return;
@@ -302,6 +354,27 @@ fn run_case(name: &str, case: &J) {
     check(&type_name, &state, &case["check"], &setup_states);
     check_len(&type_name, &state, &case["check_len"]);
     no_changes(&p, &type_name, &state, &create_cfg, "create");
+    if case["recheck_setup"].as_bool().unwrap_or(false) {
+        for (s, st) in case["setup"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .zip(&setup_states)
+        {
+            if s["data"].as_bool().unwrap_or(false) {
+                continue;
+            }
+            let t = s["type"].as_str().expect("setup type");
+            let cfg = config_value(&p, t, false, &resolve(&s["config"], &setup_states));
+            no_changes(
+                &p,
+                t,
+                st,
+                &cfg,
+                &format!("creating {type_name} (setup {t})"),
+            );
+        }
+    }
     // Import by ID reads the same object.
     if case["import"].as_bool() != Some(false) {
         import(&p, &type_name, &state, case, &create_cfg, &setup_states);
@@ -376,7 +449,7 @@ fn import(
     setup: &[Value],
 ) {
     let id = match resolve(&case["import_id"], setup) {
-        J::String(id) => id,
+        J::String(id) => resolve_state(&id, state),
         _ => state
             .get_attr(case["import_attr"].as_str().unwrap_or("id"))
             .and_then(Value::as_str)
