@@ -9,9 +9,15 @@
 //!   "check": {"attr": "expected value"} }
 //! ```
 //! `setup` objects are created first; `${setup.N.attr}` in strings refers
-//! to their state. Data source cases have `"data": true` and only `create`,
-//! `check`, `check_len` (element counts) and `warning` (the summary of the
-//! warning validation gives, if any).
+//! to their state, `${root}` to the repository's root directory. Data
+//! source cases have `"data": true` and only `create`, `check`, `check_len`
+//! (element counts) and `warning` (the summary of the warning validation
+//! gives, if any).
+//!
+//! Optional: `update` may be a list of configurations applied in turn;
+//! `no_change` lists configurations that must plan no change against the
+//! created object (say, the same policy formatted differently);
+//! `import_id` is the ID to import by when it is not an attribute.
 
 use serde_json::Value as J;
 use std::io::{BufRead, BufReader};
@@ -80,7 +86,7 @@ fn provider(emu: &Emulator) -> AwsProvider {
 fn resolve(j: &J, setup: &[Value]) -> J {
     match j {
         J::String(s) => {
-            let mut out = s.clone();
+            let mut out = s.replace("${root}", &root().to_string_lossy());
             while let Some(start) = out.find("${setup.") {
                 let end = out[start..]
                     .find('}')
@@ -258,12 +264,35 @@ fn run_case(name: &str, case: &J) {
     assert_consistent(&type_name, &planned, &state);
     check(&type_name, &state, &case["check"], &setup_states);
     no_changes(&p, &type_name, &state, &create_cfg, "create");
+    // Configurations that mean the same thing plan no change.
+    for (i, same) in case["no_change"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let cfg = config_value(&p, &type_name, false, &resolve(same, &setup_states));
+        let (planned, replace) = plan(&p, &type_name, &state, &cfg);
+        assert!(
+            replace.is_empty() && tfrs_provider::plan::unchanged(&state, &planned),
+            "{type_name}: no_change[{i}] plans a change:\n  state:   {}\n  planned: {}",
+            to_json(&state),
+            to_json(&planned)
+        );
+    }
     // Import by ID reads the same object.
-    let id = state
-        .get_attr(case["import_attr"].as_str().unwrap_or("id"))
-        .and_then(Value::as_str)
-        .expect("id")
-        .to_string();
+    let id = match case["import_id"].as_str() {
+        Some(t) => resolve(&J::String(t.to_string()), &setup_states)
+            .as_str()
+            .unwrap_or_default()
+            .to_string(),
+        None => state
+            .get_attr(case["import_attr"].as_str().unwrap_or("id"))
+            .and_then(Value::as_str)
+            .expect("id")
+            .to_string(),
+    };
     let imported = p
         .import_resource(&type_name, &id)
         .unwrap_or_else(|d| panic!("{type_name} import {id}: {d:?}"));
@@ -284,14 +313,15 @@ fn run_case(name: &str, case: &J) {
         );
     }
     let mut state = state;
-    // Update in place.
-    if !case["update"].is_null() {
-        let cfg = config_value(
-            &p,
-            &type_name,
-            false,
-            &resolve(&case["update"], &setup_states),
-        );
+    // Update in place (in turn, when a list).
+    let updates = match &case["update"] {
+        J::Null => Vec::new(),
+        J::Array(list) => list.clone(),
+        one => vec![one.clone()],
+    };
+    let last = updates.len();
+    for (n, update) in updates.iter().enumerate() {
+        let cfg = config_value(&p, &type_name, false, &resolve(update, &setup_states));
         let (planned, replace) = plan(&p, &type_name, &state, &cfg);
         assert!(
             replace.is_empty(),
@@ -303,7 +333,9 @@ fn run_case(name: &str, case: &J) {
         );
         state = apply(&p, &type_name, &state, &planned, &cfg);
         assert_consistent(&type_name, &planned, &state);
-        check(&type_name, &state, &case["check_update"], &setup_states);
+        if n + 1 == last {
+            check(&type_name, &state, &case["check_update"], &setup_states);
+        }
         no_changes(&p, &type_name, &state, &cfg, "update");
     }
     // A change that forces replacement.
