@@ -31,7 +31,13 @@ pub fn resources() -> Vec<Box<dyn Resource>> {
         Box::new(ec2::security_group_rule::SecurityGroupRule),
         Box::new(ec2::vpc_security_group_egress_rule::VpcSecurityGroupEgressRule),
         Box::new(ec2::vpc_security_group_ingress_rule::VpcSecurityGroupIngressRule),
+        Box::new(iam::instance_profile::InstanceProfile),
+        Box::new(iam::policy::Policy),
+        Box::new(iam::role::Role),
+        Box::new(iam::role_policy::RolePolicy),
+        Box::new(iam::role_policy_attachment::RolePolicyAttachment),
         Box::new(s3::bucket::Bucket),
+        Box::new(s3::object::Object),
     ]
 }
 
@@ -44,6 +50,9 @@ pub fn data_sources() -> Vec<Box<dyn DataSource>> {
         Box::new(ec2::subnet_ids::SubnetIds),
         Box::new(ec2::subnets::Subnets),
         Box::new(ec2::vpc::Vpc),
+        Box::new(iam::instance_profile_data_source::InstanceProfileDataSource),
+        Box::new(iam::policy_document::PolicyDocument),
+        Box::new(iam::role_data_source::RoleDataSource),
         Box::new(sts::caller_identity::CallerIdentity),
         Box::new(sts::region::Region),
     ]

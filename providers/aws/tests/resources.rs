@@ -23,7 +23,11 @@
 //! summary that contains it). Other keys: `env` (emulator environment,
 //! `${root}` is the repository), `recheck_setup` (after the create, the
 //! managed setup objects must still plan no changes); `${state.attr}` in
-//! `import_id` refers to the created object.
+//! `import_id` refers to the created object, `${root}` anywhere to the
+//! repository's root directory. `update` may be a list of configurations
+//! applied in turn; `no_change` lists configurations that must plan no
+//! change against the created object (the same policy formatted
+//! differently, say).
 
 use serde_json::Value as J;
 use std::io::{BufRead, BufReader};
@@ -110,7 +114,7 @@ fn resolve(j: &J, setup: &[Value]) -> J {
                     None => to_json(&v),
                 };
             }
-            let mut out = s.clone();
+            let mut out = s.replace("${root}", &root().to_string_lossy());
             while let Some(start) = out.find("${setup.") {
                 let end = out[start..]
                     .find('}')
@@ -375,19 +379,37 @@ fn run_case(name: &str, case: &J) {
             );
         }
     }
+    // Configurations that mean the same thing plan no change.
+    for (i, same) in case["no_change"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let cfg = config_value(&p, &type_name, false, &resolve(same, &setup_states));
+        let (planned, replace) = plan(&p, &type_name, &state, &cfg);
+        assert!(
+            replace.is_empty() && tfrs_provider::plan::unchanged(&state, &planned),
+            "{type_name}: no_change[{i}] plans a change:\n  state:   {}\n  planned: {}",
+            to_json(&state),
+            to_json(&planned)
+        );
+    }
     // Import by ID reads the same object.
     if case["import"].as_bool() != Some(false) {
         import(&p, &type_name, &state, case, &create_cfg, &setup_states);
     }
     let mut state = state;
-    // Update in place.
-    if !case["update"].is_null() {
-        let cfg = config_value(
-            &p,
-            &type_name,
-            false,
-            &resolve(&case["update"], &setup_states),
-        );
+    // Update in place (in turn, when a list).
+    let updates = match &case["update"] {
+        J::Null => Vec::new(),
+        J::Array(list) => list.clone(),
+        one => vec![one.clone()],
+    };
+    let last = updates.len();
+    for (n, update) in updates.iter().enumerate() {
+        let cfg = config_value(&p, &type_name, false, &resolve(update, &setup_states));
         let (planned, replace) = plan(&p, &type_name, &state, &cfg);
         assert!(
             replace.is_empty(),
@@ -399,7 +421,9 @@ fn run_case(name: &str, case: &J) {
         );
         state = apply(&p, &type_name, &state, &planned, &cfg);
         assert_consistent(&type_name, &planned, &state);
-        check(&type_name, &state, &case["check_update"], &setup_states);
+        if n + 1 == last {
+            check(&type_name, &state, &case["check_update"], &setup_states);
+        }
         no_changes(&p, &type_name, &state, &cfg, "update");
     }
     // A change that forces replacement.

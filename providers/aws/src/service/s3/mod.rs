@@ -1,3 +1,4 @@
 //! Amazon S3.
 
 pub mod bucket;
+pub mod object;
