@@ -39,15 +39,17 @@ fn emulator(env: &[(&str, PathBuf)]) -> Emulator {
 }
 
 fn tfrs(dir: &Path, emu: &Emulator, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tfrs"))
-        .args(args)
-        .current_dir(dir)
-        .env("AWS_ENDPOINT_URL", &emu.url)
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env_remove("AWS_PROFILE")
-        .output()
-        .expect("run tfrs");
+    let out = Command::new(
+        std::env::var("TFRS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tfrs").to_string()),
+    )
+    .args(args)
+    .current_dir(dir)
+    .env("AWS_ENDPOINT_URL", &emu.url)
+    .env("AWS_ACCESS_KEY_ID", "test")
+    .env("AWS_SECRET_ACCESS_KEY", "test")
+    .env_remove("AWS_PROFILE")
+    .output()
+    .expect("run tfrs");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

@@ -30,13 +30,15 @@ fn setup(name: &str, body: &str) -> Dir {
 }
 
 fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tfrs"))
-        .args(args)
-        .current_dir(dir)
-        .env("TF_IN_AUTOMATION", "1")
-        .env_remove("TF_WORKSPACE")
-        .output()
-        .unwrap();
+    let out = Command::new(
+        std::env::var("TFRS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tfrs").to_string()),
+    )
+    .args(args)
+    .current_dir(dir)
+    .env("TF_IN_AUTOMATION", "1")
+    .env_remove("TF_WORKSPACE")
+    .output()
+    .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

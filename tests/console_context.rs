@@ -6,15 +6,17 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 fn console(dir: &std::path::Path, args: &[&str], input: &str) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tfrs"))
-        .arg("console")
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run tfrs console");
+    let mut child = Command::new(
+        std::env::var("TFRS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tfrs").to_string()),
+    )
+    .arg("console")
+    .args(args)
+    .current_dir(dir)
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("run tfrs console");
     child
         .stdin
         .take()

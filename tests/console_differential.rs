@@ -131,7 +131,9 @@ fn compare(case: &Case, got: &(i32, String, String)) -> Result<(), String> {
 
 #[test]
 fn console_matches_terraform_golden() {
-    let bin = PathBuf::from(env!("CARGO_BIN_EXE_tfrs"));
+    let bin = PathBuf::from(
+        std::env::var("TFRS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tfrs").to_string()),
+    );
     let cases = load_cases();
     assert!(cases.len() >= 400, "the corpus has {} cases", cases.len());
     let known: BTreeSet<String> =

@@ -11,12 +11,14 @@ use std::time::Duration;
 use tfrs::states::State;
 
 fn tfrs(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_tfrs"))
-        .args(args)
-        .current_dir(dir)
-        .env("TF_IN_AUTOMATION", "1")
-        .output()
-        .expect("run tfrs")
+    Command::new(
+        std::env::var("TFRS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tfrs").to_string()),
+    )
+    .args(args)
+    .current_dir(dir)
+    .env("TF_IN_AUTOMATION", "1")
+    .output()
+    .expect("run tfrs")
 }
 
 fn stored_ids(store: &Path) -> BTreeSet<String> {
@@ -86,13 +88,15 @@ fn sigkill_during_apply_never_loses_an_object() {
             let _ = tfrs(&dir, &["apply", "-auto-approve", "-input=false"]);
         }
         let cmd = if round % 3 == 2 { "destroy" } else { "apply" };
-        let mut child = Command::new(env!("CARGO_BIN_EXE_tfrs"))
-            .args([cmd, "-auto-approve", "-input=false"])
-            .current_dir(&dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = Command::new(
+            std::env::var("TFRS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tfrs").to_string()),
+        )
+        .args([cmd, "-auto-approve", "-input=false"])
+        .current_dir(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
         std::thread::sleep(Duration::from_millis(40 + rng.next(400)));
         if child.try_wait().unwrap().is_none() {
             child.kill().unwrap();

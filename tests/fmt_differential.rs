@@ -16,7 +16,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-const TFRS: &str = env!("CARGO_BIN_EXE_tfrs");
+/// The `tfrs` binary: `TFRS_BIN` when set, else the one cargo built.
+fn tfrs_bin() -> String {
+    std::env::var("TFRS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tfrs").to_string())
+}
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -111,7 +114,7 @@ fn matches_terraform() {
     for path in &files {
         let src = std::fs::read(path).expect("reading");
         let want = fmt_stdin("terraform", &src);
-        let got = fmt_stdin(TFRS, &src);
+        let got = fmt_stdin(&tfrs_bin(), &src);
         if want.code != got.code || want.stdout != got.stdout {
             failures.push(format!(
                 "{}: terraform exit {} vs tfrs exit {}\n--- terraform\n{}\n--- tfrs\n{}",
@@ -143,7 +146,7 @@ fn matches_goldens() {
         let golden = std::fs::read(&golden_path)
             .unwrap_or_else(|e| panic!("{}: {e}", golden_path.display()));
         let src = std::fs::read(path).expect("reading");
-        let got = fmt_stdin(TFRS, &src);
+        let got = fmt_stdin(&tfrs_bin(), &src);
         if got.code != 0 || got.stdout != golden {
             failures.push(format!(
                 "{}: exit {}\n--- golden\n{}\n--- tfrs\n{}\n{}",
@@ -155,7 +158,7 @@ fn matches_goldens() {
             ));
         }
         // The goldens are formatted: formatting them again changes nothing.
-        let again = fmt_stdin(TFRS, &golden);
+        let again = fmt_stdin(&tfrs_bin(), &golden);
         if again.stdout != golden {
             failures.push(format!("{}: not idempotent", golden_path.display()));
         }
@@ -232,7 +235,7 @@ fn cli_matches_terraform() {
         let want_dir = scratch(&format!("tf{i}"));
         let got_dir = scratch(&format!("rs{i}"));
         let want = run("terraform", args, &want_dir, b"");
-        let got = run(TFRS, args, &got_dir, b"");
+        let got = run(&tfrs_bin(), args, &got_dir, b"");
         let stderr_matters = want.code != 1; // usage text names the program
         if want.code != got.code
             || want.stdout != got.stdout
@@ -260,7 +263,7 @@ fn cli_matches_terraform() {
     ] {
         let src = b"a=1\nbbb = \"${x}\"\n";
         let want = run("terraform", args, &root(), src);
-        let got = run(TFRS, args, &root(), src);
+        let got = run(&tfrs_bin(), args, &root(), src);
         if want.code != got.code || want.stdout != got.stdout {
             failures.push(format!(
                 "{args:?}: exit {} vs {}\n--- terraform\n{}--- tfrs\n{}",

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 fn tfrs() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_tfrs"))
+    PathBuf::from(
+        std::env::var("TFRS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tfrs").to_string()),
+    )
 }
 
 /// A temporary directory, removed when dropped.

@@ -10,7 +10,9 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 fn tfrs() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_tfrs"))
+    PathBuf::from(
+        std::env::var("TFRS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tfrs").to_string()),
+    )
 }
 
 /// A temporary directory, removed when dropped.

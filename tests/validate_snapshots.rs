@@ -15,12 +15,14 @@ fn root() -> PathBuf {
 }
 
 fn validate(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_tfrs"))
-        .arg("validate")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run tfrs validate");
+    let out = Command::new(
+        std::env::var("TFRS_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tfrs").to_string()),
+    )
+    .arg("validate")
+    .args(args)
+    .current_dir(dir)
+    .output()
+    .expect("run tfrs validate");
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),

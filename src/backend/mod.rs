@@ -203,7 +203,15 @@ impl Backend {
             Some(b) => workdir::BlockInfo::Loaded(b.as_ref()),
             None => workdir::BlockInfo::Unknown,
         };
-        workdir::configured(&dir, overrides, info, sources)
+        let configured = workdir::configured(&dir, overrides, info, sources);
+        if let Ok((b, _)) = &configured {
+            if b.is_local() {
+                crate::logging::trace(format_args!("Meta.Backend: using the local backend"));
+            } else {
+                crate::logging::trace(format_args!("Meta.Backend: instantiated a remote backend"));
+            }
+        }
+        configured
     }
 
     /// As [`for_working_dir`](Backend::for_working_dir) for a command that
