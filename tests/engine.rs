@@ -914,3 +914,56 @@ resource "testing_object" "other" {
         "{err}"
     );
 }
+
+/// Records the order of apply steps.
+#[derive(Default)]
+struct StepLog(std::sync::Mutex<Vec<String>>);
+
+impl tfrs::engine::Hooks for StepLog {
+    fn pre_apply(&self, addr: &tfrs::addrs::AbsInstance, action: Action, _id: Option<&str>) {
+        self.0.lock().unwrap().push(format!("{action:?} {addr}"));
+    }
+}
+
+#[test]
+fn create_before_destroy_destroys_the_old_object_after_its_dependents_moved() {
+    let mut f = Fixture::new("cbd-order");
+    let body = r#"
+resource "testing_object" "lc" {
+  name = "lc-NAME"
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+resource "testing_object" "asg" {
+  name  = "asg"
+  value = testing_object.lc.name
+}
+"#;
+    f.config(&body.replace("NAME", "1"));
+    f.apply().unwrap();
+    f.config(&body.replace("NAME", "2"));
+    let plan = f.plan().unwrap();
+    let sources = SourceMap::default();
+    let (module, _) = config::load_tree(&f.dir, &sources);
+    let opts = RunOptions::default();
+    let stop = AtomicBool::new(false);
+    let log = StepLog::default();
+    let engine = Engine::new(&module, &plan.prior_state, &opts, &log, &stop).unwrap();
+    let (state, d) = engine.apply(&plan);
+    assert!(!d.has_errors(), "{d:?}");
+    assert_eq!(
+        *log.0.lock().unwrap(),
+        vec![
+            "Create testing_object.lc",
+            "Update testing_object.asg",
+            "Delete testing_object.lc",
+        ]
+    );
+    assert!(state
+        .resources
+        .iter()
+        .all(|r| r.instances.iter().all(|i| i.deposed.is_none())));
+    f.state = state;
+    assert_eq!(f.stored_names(), vec!["asg", "lc-2"]);
+}

@@ -646,7 +646,9 @@ impl<'a> Engine<'a> {
         }
         let run = self.new_run(plan.variables.clone(), state, Some(plan));
         let outcomes = self.walk_run(&run, |r, n| r.apply_node(n));
+        let deferred = run.destroy_deferred();
         let mut diags = run.diags.into_inner().expect("diags lock");
+        diags.extend(deferred);
         let mut state = run.state.into_inner().expect("state lock");
         if outcomes.contains(&Outcome::Skipped)
             && self.stop.load(std::sync::atomic::Ordering::SeqCst)
@@ -705,6 +707,7 @@ impl<'a> Engine<'a> {
             planned,
             pending: Mutex::new(BTreeSet::new()),
             moved: BTreeMap::new(),
+            deferred_deletes: Mutex::new(Vec::new()),
         }
     }
 
@@ -987,6 +990,20 @@ struct Run<'e, 'a> {
     pending: Mutex<BTreeSet<String>>,
     /// Instances `moved` blocks moved: new address → previous address.
     moved: BTreeMap<AbsInstance, AbsInstance>,
+    /// Deposed objects to destroy once the walk is over.
+    deferred_deletes: Mutex<Vec<DeferredDelete>>,
+}
+
+/// A deposed object whose destruction waits for the end of the walk.
+struct DeferredDelete {
+    addr: AbsInstance,
+    deposed: String,
+    prior: Value,
+    prior_inst: Option<InstanceState>,
+    provider_addr: String,
+    mode: Mode,
+    type_name: String,
+    span: Span,
 }
 
 /// An instance to evaluate: its key and `count`/`each` context.
@@ -2640,8 +2657,81 @@ impl<'e, 'a> Run<'e, 'a> {
             self.persist_current();
         }
         let new = self.create(ctx, iaddr, config)?;
-        self.delete(ctx, iaddr, prior, prior_inst, Some(&deposed_key))?;
+        // The deposed object goes once everything that depends on it has
+        // moved to the new one (at the end of the walk).
+        self.deferred_deletes
+            .lock()
+            .expect("deferred lock")
+            .push(DeferredDelete {
+                addr: iaddr.clone(),
+                deposed: deposed_key,
+                prior: prior.clone(),
+                prior_inst: prior_inst.cloned(),
+                provider_addr: ctx.provider_addr.to_string(),
+                mode: ctx.r.mode,
+                type_name: ctx.r.type_name.clone(),
+                span: ctx.r.decl_span,
+            });
         Ok(new)
+    }
+
+    /// Destroys the objects create_before_destroy deposed, the latest
+    /// first (dependents were replaced after what they depend on).
+    fn destroy_deferred(&self) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        let items = std::mem::take(&mut *self.deferred_deletes.lock().expect("deferred lock"));
+        for d in items.into_iter().rev() {
+            if self.engine.stop.load(std::sync::atomic::Ordering::SeqCst) {
+                break;
+            }
+            let pk = state_provider_key(&d.provider_addr);
+            let Some(slot) = self.engine.providers.get(&pk) else {
+                continue;
+            };
+            let schema = match self
+                .engine
+                .schema_of(&pk, d.mode, &d.type_name, Some(d.span))
+            {
+                Ok(s) => s,
+                Err(e) => {
+                    diags.extend(e);
+                    continue;
+                }
+            };
+            let ty = schema.block.value_type();
+            let placeholder = Resource {
+                mode: d.mode,
+                type_name: d.type_name.clone(),
+                name: d.addr.resource.resource.name.clone(),
+                count: None,
+                for_each: None,
+                provider: None,
+                depends_on: Vec::new(),
+                lifecycle: Default::default(),
+                body: Default::default(),
+                span: d.span,
+                decl_span: d.span,
+            };
+            let ctx = ApplyCtx {
+                r: &placeholder,
+                provider: slot.provider.as_ref(),
+                schema,
+                ty: &ty,
+                provider_addr: &d.provider_addr,
+                each: None,
+                deps: &[],
+            };
+            if let Err(e) = self.delete(
+                &ctx,
+                &d.addr,
+                &d.prior,
+                d.prior_inst.as_ref(),
+                Some(&d.deposed),
+            ) {
+                diags.extend(e);
+            }
+        }
+        diags
     }
 }
 
