@@ -5,9 +5,11 @@
 //! Run: `cargo bench --bench plan_scale` (release build). Target on the
 //! reference machine (2 cores): under 2 s and under 500 MB.
 //!
-//! The state is made first by applying the configuration with the builtin
-//! `testing` provider (objects are files); the plan is then measured in a
-//! fresh process, so that the peak memory is the plan's alone.
+//! The state is made first: the configuration is applied with one instance
+//! per resource (builtin `testing` provider, objects are files), then each
+//! resource's instance is replicated to the full count with the names and
+//! values the configuration gives. The plan is measured in a fresh
+//! process, so that the peak memory is the plan's alone.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -66,22 +68,47 @@ fn plan(dir: &Path, state: &State, refresh: bool) -> tfrs::plans::Plan {
     plan
 }
 
-/// Applies the configuration once and saves the state.
-fn setup(dir: &Path) -> PathBuf {
+/// Makes the state of the full configuration and saves it.
+fn setup(dir: &Path, per_resource: usize) -> PathBuf {
     let state_path = dir.join("terraform.tfstate");
-    if state_path.exists() {
-        return state_path;
-    }
+    // One instance per resource, applied for real.
+    let small = dir.join("small");
+    generate(&small, 1);
     let empty = State::new("bench".into());
-    let p = plan(dir, &empty, true);
+    let p = plan(&small, &empty, true);
     let sources = SourceMap::default();
-    let (module, _) = config::load_tree(dir, &sources);
+    let (module, _) = config::load_tree(&small, &sources);
     let opts = RunOptions::default();
     let stop = AtomicBool::new(false);
     let engine = Engine::new(&module, &p.prior_state, &opts, &NoHooks, &stop).expect("engine");
     let (state, d) = engine.apply(&p);
     assert!(!d.has_errors(), "{d:?}");
-    std::fs::write(&state_path, state.to_json()).expect("write state");
+    // Replicated to `per_resource` instances each.
+    let mut json: serde_json::Value = serde_json::from_str(&state.to_json()).expect("state json");
+    for r in json["resources"].as_array_mut().expect("resources") {
+        let name = r["name"].as_str().expect("name").to_string();
+        let i: usize = name.trim_start_matches('r').parse().expect("index");
+        let template = r["instances"][0].clone();
+        let instances: Vec<serde_json::Value> = (0..per_resource)
+            .map(|k| {
+                let mut inst = template.clone();
+                inst["index_key"] = k.into();
+                let a = &mut inst["attributes"];
+                a["id"] = format!("obj-{i}-{k}").into();
+                a["name"] = format!("r{i}-{k}").into();
+                a["value"] = if i == 0 {
+                    format!("first-{k}")
+                } else {
+                    format!("r{}-{k}", i - 1)
+                }
+                .into();
+                a["tags"] = serde_json::json!({ "index": k.to_string() });
+                inst
+            })
+            .collect();
+        r["instances"] = instances.into();
+    }
+    std::fs::write(&state_path, json.to_string()).expect("write state");
     state_path
 }
 
@@ -113,12 +140,7 @@ fn main() {
         return;
     }
     generate(&dir, per);
-    let t = Instant::now();
-    setup(&dir);
-    println!(
-        "setup (apply {n} instances once): {:.1} s",
-        t.elapsed().as_secs_f64()
-    );
+    setup(&dir, per);
     let status = std::process::Command::new(std::env::current_exe().expect("exe"))
         .arg("--measure")
         .env("TFRS_BENCH_PER_RESOURCE", per.to_string())

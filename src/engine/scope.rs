@@ -130,12 +130,61 @@ impl RunScope<'_> {
     }
 }
 
+/// A copy of the part of `v` that `steps[from..]` pick, following plain
+/// elements and attributes only (anything else is left to the evaluator,
+/// which reports its errors): the value and the number of steps used.
+fn take_steps(v: &Value, steps: &[Step], from: usize) -> (Value, usize) {
+    let mut cur = v;
+    let mut used = from;
+    for step in &steps[from..] {
+        let next = match (cur, step) {
+            (Value::Tuple(xs) | Value::List(_, xs), Step::Index(Value::Number(n))) => n
+                .to_i64()
+                .filter(|i| n.is_integer() && *i >= 0)
+                .and_then(|i| xs.get(i as usize)),
+            (Value::Object(m) | Value::Map(_, m), Step::Index(Value::String(k))) => m.get(k),
+            (Value::Object(m), Step::Attr(a)) => m.get(a),
+            _ => None,
+        };
+        match next {
+            Some(n) => {
+                cur = n;
+                used += 1;
+            }
+            None => break,
+        }
+    }
+    (cur.clone(), used)
+}
+
 impl Scope for RunScope<'_> {
     fn resolve(
         &self,
         root: &str,
         steps: &[Step],
         span: Span,
+    ) -> Result<(Value, usize), Diagnostics> {
+        self.lookup(root, steps, span, true)
+    }
+
+    fn check(&self, root: &str, steps: &[Step], span: Span) -> Result<(), Diagnostics> {
+        self.lookup(root, steps, span, false).map(|_| ())
+    }
+
+    fn func_context(&self) -> FuncContext {
+        FuncContext::new(self.module.dir.clone())
+    }
+}
+
+impl RunScope<'_> {
+    /// Resolves a reference; without `want_value`, only whether it resolves
+    /// (resource values, which can be large, are not copied).
+    fn lookup(
+        &self,
+        root: &str,
+        steps: &[Step],
+        span: Span,
+        want_value: bool,
     ) -> Result<(Value, usize), Diagnostics> {
         if let Some(r) = resolve_builtin_roots(root, steps, span, &self.module.dir, self.workspace)
         {
@@ -164,9 +213,10 @@ impl Scope for RunScope<'_> {
             "data" => match (attr(0), attr(1)) {
                 (Some(t), Some(n)) => {
                     let key = format!("data.{t}.{n}");
-                    m.resources
-                        .contains_key(&key)
-                        .then(|| (values.resources.get(&key).cloned().unwrap_or_else(Value::unknown), 2))
+                    m.resources.contains_key(&key).then(|| match values.resources.get(&key) {
+                        Some(v) if want_value => take_steps(v, steps, 2),
+                        _ => (Value::unknown(), 2),
+                    })
                 }
                 _ => None,
             },
@@ -198,15 +248,15 @@ impl Scope for RunScope<'_> {
             "self" => self.instance.self_value.clone().map(|v| (v, 0)),
             resource_type => attr(0).and_then(|n| {
                 let key = format!("{resource_type}.{n}");
-                m.resources
-                    .contains_key(&key)
-                    .then(|| (values.resources.get(&key).cloned().unwrap_or(Value::Unknown(Type::Dynamic)), 1))
+                if !m.resources.contains_key(&key) {
+                    return None;
+                }
+                Some(match values.resources.get(&key) {
+                    Some(v) if want_value => take_steps(v, steps, 1),
+                    _ => (Value::Unknown(Type::Dynamic), 1),
+                })
             }),
         };
         found.ok_or_else(|| undeclared(root, steps, span).into())
-    }
-
-    fn func_context(&self) -> FuncContext {
-        FuncContext::new(self.module.dir.clone())
     }
 }

@@ -19,6 +19,12 @@ pub trait Scope {
         span: Span,
     ) -> Result<(Value, usize), Diagnostics>;
 
+    /// Checks that a reference resolves, when its value is not needed
+    /// (scopes whose values are large answer without copying them).
+    fn check(&self, root: &str, steps: &[Step], span: Span) -> Result<(), Diagnostics> {
+        self.resolve(root, steps, span).map(|_| ())
+    }
+
     /// The directory relative paths of file functions start from.
     fn func_context(&self) -> FuncContext;
 }
@@ -414,7 +420,7 @@ impl<'s> Evaluator<'s> {
             }
         }
         for (t, (steps, span)) in lookups {
-            if let Err(d) = self.scope.resolve(&t.root, &steps, span) {
+            if let Err(d) = self.scope.check(&t.root, &steps, span) {
                 diags.extend(d);
             }
         }
@@ -540,6 +546,37 @@ impl<'s> Evaluator<'s> {
                 get_attr(v, name, step_span(e)).map_err(|d| self.with_values(d, e))
             }
             ExprKind::Index(inner, key) => {
+                // `aws_x.y[count.index]`: with the key known, the scope may
+                // take the element itself, rather than handing over the
+                // whole collection to be indexed here (a copy of every
+                // instance for each reference).
+                if let Some(t) = inner
+                    .as_traversal()
+                    .filter(|t| self.local(&t.root).is_none())
+                {
+                    let k = self.ev(key)?;
+                    if k.is_known() && !k.is_sensitive() {
+                        let mut steps = t.steps.clone();
+                        steps.push(Step::Index(k.clone()));
+                        let (mut v, used) = self.scope.resolve(&t.root, &steps, t.span)?;
+                        if used == steps.len() {
+                            return Ok(v);
+                        }
+                        let nodes = chain(inner);
+                        for (i, step) in t.steps.iter().enumerate().skip(used) {
+                            let node = nodes.get(i + 1).copied().unwrap_or(inner);
+                            let span = step_span(node);
+                            let r = match step {
+                                Step::Attr(name) => get_attr(v, name, span),
+                                Step::Index(k) => index(v, k.clone(), span),
+                            };
+                            v = r.map_err(|d| self.with_values(d, inner))?;
+                        }
+                        return index(v, k, step_span(e)).map_err(|d| self.with_values(d, e));
+                    }
+                    let v = self.ev(inner)?;
+                    return index(v, k, step_span(e)).map_err(|d| self.with_values(d, e));
+                }
                 let v = self.ev(inner);
                 let k = self.ev(key);
                 let (v, k) = both(v, k)?;
