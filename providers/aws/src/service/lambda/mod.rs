@@ -45,9 +45,7 @@ pub fn parse_duration(text: &str) -> Option<Duration> {
     let mut total = 0f64;
     let mut number = String::new();
     let mut chars = text.trim().chars().peekable();
-    if chars.peek().is_none() {
-        return None;
-    }
+    chars.peek()?;
     while let Some(ch) = chars.next() {
         if ch.is_ascii_digit() || ch == '.' {
             number.push(ch);
