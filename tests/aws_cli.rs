@@ -319,3 +319,178 @@ output "found_group" {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A function packaged by the built-in archive provider: init accepts
+/// `hashicorp/archive`, the zip is made while planning, the function's
+/// code hash is the archive's, the static site bucket gets its policy and
+/// website; a second apply after a code change updates the code in place.
+#[test]
+fn lambda_from_archive_file_against_the_emulator() {
+    let emu = emulator(&[]);
+    let dir = std::env::temp_dir().join(format!("tfrs-aws-cli-lambda-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    let handler = |text: &str| {
+        std::fs::write(
+            dir.join("src/lambda_function.py"),
+            format!("def lambda_handler(event, context):\n    return {{\"body\": \"{text}\"}}\n"),
+        )
+        .unwrap()
+    };
+    handler("fortune");
+    std::fs::write(
+        dir.join("main.tf"),
+        r#"terraform {
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.16.2"
+    }
+    archive = {
+      source  = "hashicorp/archive"
+      version = "~> 2.4"
+    }
+  }
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+
+data "archive_file" "lambda" {
+  type        = "zip"
+  source_dir  = "${path.module}/src"
+  output_path = "${path.module}/build/lambda.zip"
+}
+
+resource "aws_iam_role" "lambda" {
+  name = "fortune-lambda-role"
+  assume_role_policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = { Service = "lambda.amazonaws.com" }, Action = "sts:AssumeRole" }]
+  })
+}
+
+resource "aws_lambda_function" "fortune" {
+  function_name    = "fortune-lambda"
+  filename         = data.archive_file.lambda.output_path
+  source_code_hash = data.archive_file.lambda.output_base64sha256
+  runtime          = "python3.11"
+  handler          = "lambda_function.lambda_handler"
+  role             = aws_iam_role.lambda.arn
+  environment {
+    variables = {
+      TABLE = "fortunes"
+    }
+  }
+}
+
+resource "aws_lambda_permission" "api" {
+  statement_id  = "AllowExecutionFromAPIGateway"
+  action        = "lambda:InvokeFunction"
+  function_name = aws_lambda_function.fortune.function_name
+  principal     = "apigateway.amazonaws.com"
+  source_arn    = "arn:aws:execute-api:us-east-1:123456789012:abc123/*/*"
+}
+
+resource "aws_s3_bucket" "site" {
+  bucket = "www.example.site"
+}
+
+resource "aws_s3_bucket_website_configuration" "site" {
+  bucket = aws_s3_bucket.site.id
+  index_document {
+    suffix = "index.html"
+  }
+}
+
+resource "aws_s3_bucket_public_access_block" "site" {
+  bucket              = aws_s3_bucket.site.id
+  block_public_policy = false
+}
+
+resource "aws_s3_bucket_policy" "site" {
+  bucket = aws_s3_bucket.site.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "${aws_s3_bucket.site.arn}/*" }]
+  })
+}
+
+data "aws_s3_bucket" "site" {
+  bucket     = aws_s3_bucket.site.id
+  depends_on = [aws_s3_bucket_website_configuration.site]
+}
+
+output "code_hash" {
+  value = aws_lambda_function.fortune.code_sha256
+}
+
+output "archive_hash" {
+  value = data.archive_file.lambda.output_base64sha256
+}
+
+output "invoke_arn" {
+  value = aws_lambda_function.fortune.invoke_arn
+}
+
+output "website" {
+  value = data.aws_s3_bucket.site.website_endpoint
+}
+"#,
+    )
+    .unwrap();
+    let (code, out, err) = tfrs(&dir, &emu, &["init", "-no-color"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("hashicorp/archive"), "{out}");
+    let (code, out, err) = tfrs(&dir, &emu, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(code, 0, "apply failed:\n{out}\n{err}");
+    assert!(
+        out.contains("Apply complete! Resources: 7 added, 0 changed, 0 destroyed."),
+        "{out}"
+    );
+    let output = |out: &str, name: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} = ")))
+            .map(|v| v.trim_matches('"').to_string())
+            .unwrap_or_default()
+    };
+    // Lambda's hash of the uploaded code is the archive's.
+    let archive_hash = output(&out, "archive_hash");
+    assert_eq!(archive_hash.len(), 44, "{out}");
+    assert_eq!(output(&out, "code_hash"), archive_hash, "{out}");
+    assert_eq!(
+        output(&out, "invoke_arn"),
+        "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:fortune-lambda/invocations"
+    );
+    assert_eq!(
+        output(&out, "website"),
+        "www.example.site.s3-website-us-east-1.amazonaws.com"
+    );
+    let (code, out, err) = tfrs(&dir, &emu, &["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(code, 0, "the plan after apply is not empty:\n{out}\n{err}");
+    // New code: the archive and the hash change, the function is updated
+    // in place.
+    handler("fortune v2");
+    let (code, out, err) = tfrs(&dir, &emu, &["apply", "-auto-approve", "-no-color"]);
+    assert_eq!(code, 0, "apply failed:\n{out}\n{err}");
+    assert!(
+        out.contains("Apply complete! Resources: 0 added, 1 changed, 0 destroyed."),
+        "{out}"
+    );
+    let new_hash = output(&out, "archive_hash");
+    assert_ne!(new_hash, archive_hash);
+    assert_eq!(output(&out, "code_hash"), new_hash, "{out}");
+    let (code, out, err) = tfrs(&dir, &emu, &["plan", "-detailed-exitcode", "-no-color"]);
+    assert_eq!(
+        code, 0,
+        "the plan after the update is not empty:\n{out}\n{err}"
+    );
+    let (code, out, err) = tfrs(&dir, &emu, &["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(code, 0, "destroy failed:\n{out}\n{err}");
+    assert!(
+        out.contains("Destroy complete! Resources: 7 destroyed."),
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -966,4 +966,58 @@ resource "testing_object" "asg" {
         .all(|r| r.instances.iter().all(|i| i.deposed.is_none())));
     f.state = state;
     assert_eq!(f.stored_names(), vec!["asg", "lc-2"]);
+
+#[test]
+fn archive_file_zips_at_plan_time_and_feeds_resources() {
+    let mut f = Fixture::new("archive");
+    let body = |handler: &str| {
+        format!(
+            r#"
+terraform {{
+  required_providers {{
+    archive = {{
+      source = "hashicorp/archive"
+    }}
+  }}
+}}
+
+data "archive_file" "lambda" {{
+  type                    = "zip"
+  source_content          = "def lambda_handler(event, context):\n    return \"{handler}\"\n"
+  source_content_filename = "lambda_function.py"
+  output_path             = "${{path.module}}/build/lambda.zip"
+}}
+
+resource "testing_object" "fn" {{
+  name   = "fn"
+  value  = data.archive_file.lambda.output_base64sha256
+  number = data.archive_file.lambda.output_size
+}}
+"#
+        )
+    };
+    f.config(&body("fortune"));
+    let plan = f.plan().unwrap();
+    // The archive is made while planning: the value is known already.
+    let read = plan
+        .changes
+        .iter()
+        .find(|c| c.addr.to_string() == "data.archive_file.lambda");
+    assert!(read.is_none(), "read at plan time, not deferred");
+    f.apply().unwrap();
+    let zip = std::fs::read(f.dir.join("build/lambda.zip")).expect("the archive is written");
+    let fnobj = f.state.resources.iter().find(|r| r.name == "fn").unwrap();
+    // What hashicorp/archive writes for this content (testdata/archive/golden.json).
+    assert_eq!(
+        fnobj.instances[0].attributes["value"],
+        "b1aNWURHpHdLPkd18Ct+6zYQfsuHFkVcXSyVAqDHvJA="
+    );
+    assert_eq!(fnobj.instances[0].attributes["number"], zip.len() as u64);
+    assert!(actions(&f.plan().unwrap()).is_empty());
+    // New content, new hash: the dependent object changes.
+    f.config(&body("fortune v2"));
+    assert_eq!(
+        actions(&f.plan().unwrap()),
+        vec![("testing_object.fn".to_string(), Action::Update)]
+    );
 }

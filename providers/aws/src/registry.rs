@@ -36,7 +36,14 @@ pub fn resources() -> Vec<Box<dyn Resource>> {
         Box::new(iam::role::Role),
         Box::new(iam::role_policy::RolePolicy),
         Box::new(iam::role_policy_attachment::RolePolicyAttachment),
+        Box::new(lambda::function::Function),
+        Box::new(lambda::layer_version::LayerVersion),
+        Box::new(lambda::permission::Permission),
         Box::new(s3::bucket::Bucket),
+        Box::new(s3::bucket_ownership_controls::BucketOwnershipControls),
+        Box::new(s3::bucket_policy::BucketPolicy),
+        Box::new(s3::bucket_public_access_block::BucketPublicAccessBlock),
+        Box::new(s3::bucket_website_configuration::BucketWebsiteConfiguration),
         Box::new(s3::object::Object),
     ]
 }
@@ -53,6 +60,8 @@ pub fn data_sources() -> Vec<Box<dyn DataSource>> {
         Box::new(iam::instance_profile_data_source::InstanceProfileDataSource),
         Box::new(iam::policy_document::PolicyDocument),
         Box::new(iam::role_data_source::RoleDataSource),
+        Box::new(s3::bucket_data_source::BucketDataSource),
+        Box::new(s3::object_data_source::ObjectDataSource),
         Box::new(sts::caller_identity::CallerIdentity),
         Box::new(sts::region::Region),
     ]

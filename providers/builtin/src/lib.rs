@@ -1,5 +1,6 @@
 //! Providers built into tfrs that need no cloud SDK.
 
+pub mod archive;
 pub mod terraform;
 pub mod testing;
 
@@ -12,6 +13,13 @@ pub const PROVIDERS: &[BuiltinProvider] = &[
         source: "terraform.io/builtin/terraform",
         version: "1.11.4",
         new: || Box::new(terraform::TerraformProvider),
+    },
+    BuiltinProvider {
+        name: "archive",
+        source: "registry.terraform.io/hashicorp/archive",
+        // The hashicorp/archive release whose archive_file this follows.
+        version: "2.7.1",
+        new: || Box::new(archive::ArchiveProvider),
     },
     BuiltinProvider {
         name: "testing",

@@ -6,6 +6,7 @@ pub mod dynamodb;
 pub mod ec2;
 pub mod elbv2;
 pub mod iam;
+pub mod lambda;
 pub mod s3;
 pub mod sts;
 
