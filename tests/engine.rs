@@ -966,6 +966,7 @@ resource "testing_object" "asg" {
         .all(|r| r.instances.iter().all(|i| i.deposed.is_none())));
     f.state = state;
     assert_eq!(f.stored_names(), vec!["asg", "lc-2"]);
+}
 
 #[test]
 fn archive_file_zips_at_plan_time_and_feeds_resources() {

@@ -2473,9 +2473,27 @@ impl<'e, 'a> Run<'e, 'a> {
                     }
                 }
             });
-            let resp = provider.apply_resource(req);
+            // A provider that panics is reported as an error of this
+            // object, and the progress thread still stops.
+            let resp = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                provider.apply_resource(req)
+            }));
             done.store(true, std::sync::atomic::Ordering::SeqCst);
-            resp
+            resp.unwrap_or_else(|panic| {
+                let what = panic
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default();
+                tfrs_provider::ApplyResponse {
+                    new_state: Value::Null(Type::Dynamic),
+                    private: Vec::new(),
+                    diags: vec![tfrs_provider::Diag::error(
+                        "The provider failed unexpectedly",
+                        format!("The provider stopped while applying {iaddr}: {what}. This is a bug in tfrs; the object may or may not have been changed."),
+                    )],
+                }
+            })
         });
         let ok = !has_errors(&resp.diags);
         let new_id = resp
