@@ -54,6 +54,7 @@ pub fn is_not_found_code(code: &str) -> bool {
         "NoSuchBucket"
             | "NoSuchKey"
             | "NotFound"
+            | "NotFoundException"
             | "NoSuchEntity"
             | "ResourceNotFoundException"
             | "ResourceNotFound"

@@ -5,6 +5,15 @@ use crate::{DataSource, Resource};
 
 pub fn resources() -> Vec<Box<dyn Resource>> {
     vec![
+        Box::new(apigateway::deployment::Deployment),
+        Box::new(apigateway::integration::Integration),
+        Box::new(apigateway::integration_response::IntegrationResponse),
+        Box::new(apigateway::method::Method),
+        Box::new(apigateway::method_response::MethodResponse),
+        Box::new(apigateway::method_settings::MethodSettings),
+        Box::new(apigateway::resource::Resource),
+        Box::new(apigateway::rest_api::RestApi),
+        Box::new(apigateway::stage::Stage),
         Box::new(autoscaling::attachment::Attachment),
         Box::new(autoscaling::group::Group),
         Box::new(autoscaling::launch_configuration::LaunchConfiguration),

@@ -1,6 +1,7 @@
 //! Resources and data sources, one folder per AWS service, one file per
 //! type.
 
+pub mod apigateway;
 pub mod autoscaling;
 pub mod dynamodb;
 pub mod ec2;
