@@ -13,7 +13,22 @@ pub enum Poll<T> {
 }
 
 /// Polls `check` until it is ready, failing after `timeout`.
-pub async fn until<T, F, Fut>(what: &str, timeout: Duration, mut check: F) -> Result<T>
+pub async fn until<T, F, Fut>(what: &str, timeout: Duration, check: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Poll<T>>>,
+{
+    until_capped(what, timeout, Duration::from_secs(10), check).await
+}
+
+/// As [`until`], with the delay between polls growing to `max_delay` at
+/// most (a resource's configured poll interval).
+pub async fn until_capped<T, F, Fut>(
+    what: &str,
+    timeout: Duration,
+    max_delay: Duration,
+    mut check: F,
+) -> Result<T>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<Poll<T>>>,
@@ -33,7 +48,7 @@ where
             }
         }
         tokio::time::sleep(delay).await;
-        delay = (delay * 3 / 2).min(Duration::from_secs(10));
+        delay = (delay * 3 / 2).min(max_delay.max(Duration::from_millis(100)));
     }
 }
 
@@ -63,5 +78,55 @@ where
             }
             other => return other,
         }
+    }
+}
+
+/// Parses a Go duration ("10m", "1h30m", "90s", "0"); None when malformed.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    if s == "0" {
+        return Some(Duration::ZERO);
+    }
+    let mut total = 0f64;
+    let mut rest = s;
+    if rest.is_empty() {
+        return None;
+    }
+    while !rest.is_empty() {
+        let num_len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let n: f64 = rest[..num_len].parse().ok()?;
+        rest = &rest[num_len..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit() || c == '.')
+            .unwrap_or(rest.len());
+        let scale = match &rest[..unit_len] {
+            "ns" => 1e-9,
+            "us" | "µs" => 1e-6,
+            "ms" => 1e-3,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3600.0,
+            _ => return None,
+        };
+        rest = &rest[unit_len..];
+        total += n * scale;
+    }
+    Some(Duration::from_secs_f64(total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_duration;
+    use std::time::Duration;
+
+    #[test]
+    fn go_durations() {
+        assert_eq!(parse_duration("10m"), Some(Duration::from_secs(600)));
+        assert_eq!(parse_duration("0"), Some(Duration::ZERO));
+        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("ten"), None);
+        assert_eq!(parse_duration(""), None);
     }
 }

@@ -27,7 +27,10 @@
 //! repository's root directory. `update` may be a list of configurations
 //! applied in turn; `no_change` lists configurations that must plan no
 //! change against the created object (the same policy formatted
-//! differently, say).
+//! differently, say). `check_contains` (after the create) and
+//! `check_update_contains` (after the last update) list, by attribute,
+//! elements a collection must contain (set elements, whose order is not
+//! the configuration's).
 
 use serde_json::Value as J;
 use std::io::{BufRead, BufReader};
@@ -357,6 +360,7 @@ fn run_case(name: &str, case: &J) {
     assert_consistent(&type_name, &planned, &state);
     check(&type_name, &state, &case["check"], &setup_states);
     check_len(&type_name, &state, &case["check_len"]);
+    check_contains(&type_name, &state, &case["check_contains"], &setup_states);
     no_changes(&p, &type_name, &state, &create_cfg, "create");
     if case["recheck_setup"].as_bool().unwrap_or(false) {
         for (s, st) in case["setup"]
@@ -423,6 +427,12 @@ fn run_case(name: &str, case: &J) {
         assert_consistent(&type_name, &planned, &state);
         if n + 1 == last {
             check(&type_name, &state, &case["check_update"], &setup_states);
+            check_contains(
+                &type_name,
+                &state,
+                &case["check_update_contains"],
+                &setup_states,
+            );
         }
         no_changes(&p, &type_name, &state, &cfg, "update");
     }
@@ -544,6 +554,22 @@ fn check_len(type_name: &str, v: &Value, expect: &J) {
                 want.as_u64(),
                 "{type_name}.{k}: element count"
             );
+        }
+    }
+}
+
+/// Elements collection attributes must contain.
+fn check_contains(type_name: &str, v: &Value, expect: &J, setup: &[Value]) {
+    if let Some(m) = resolve(expect, setup).as_object() {
+        for (k, wanted) in m {
+            let got = lookup(v, k).map(|x| to_json(&x)).unwrap_or(J::Null);
+            let items = got.as_array().cloned().unwrap_or_default();
+            for w in wanted.as_array().expect("a list of elements") {
+                assert!(
+                    items.contains(w),
+                    "{type_name}.{k}: no element {w} in {got}"
+                );
+            }
         }
     }
 }

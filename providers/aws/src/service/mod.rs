@@ -5,6 +5,7 @@ pub mod apigateway;
 pub mod autoscaling;
 pub mod dynamodb;
 pub mod ec2;
+pub mod elasticbeanstalk;
 pub mod elbv2;
 pub mod iam;
 pub mod lambda;

@@ -14,7 +14,7 @@ use crate::service::ec2::compute_shared::{
     blocks, conflicts, elem, exactly_one_of, keep_zero_values, nested, settle, string_list,
     string_set,
 };
-use crate::wait::{retry_eventual, until, Poll};
+use crate::wait::{parse_duration, retry_eventual, until, Poll};
 use crate::{naming, Outcome, Resource};
 use aws_sdk_autoscaling::types::{
     AutoScalingGroup, LaunchTemplateSpecification, LifecycleState, ScalingActivityStatusCode, Tag,
@@ -113,40 +113,6 @@ fn block() -> Block {
                 .attr("value", Attribute::required(Type::String))
                 .attr("propagate_at_launch", Attribute::required(Type::Bool)),
         )
-}
-
-/// Parses a Go duration ("10m", "1h30m", "90s", "0"); None when malformed.
-fn parse_duration(s: &str) -> Option<Duration> {
-    if s == "0" {
-        return Some(Duration::ZERO);
-    }
-    let mut total = 0f64;
-    let mut rest = s;
-    if rest.is_empty() {
-        return None;
-    }
-    while !rest.is_empty() {
-        let num_len = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
-        let n: f64 = rest[..num_len].parse().ok()?;
-        rest = &rest[num_len..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(rest.len());
-        let scale = match &rest[..unit_len] {
-            "ns" => 1e-9,
-            "us" | "µs" => 1e-6,
-            "ms" => 1e-3,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3600.0,
-            _ => return None,
-        };
-        rest = &rest[unit_len..];
-        total += n * scale;
-    }
-    Some(Duration::from_secs_f64(total))
 }
 
 fn launch_template_spec(lt: &Obj) -> LaunchTemplateSpecification {
@@ -1147,21 +1113,5 @@ impl Resource for Group {
             }
         }
         Value::Object(m)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::parse_duration;
-    use std::time::Duration;
-
-    #[test]
-    fn go_durations() {
-        assert_eq!(parse_duration("10m"), Some(Duration::from_secs(600)));
-        assert_eq!(parse_duration("0"), Some(Duration::ZERO));
-        assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
-        assert_eq!(parse_duration("1.5s"), Some(Duration::from_millis(1500)));
-        assert_eq!(parse_duration("ten"), None);
-        assert_eq!(parse_duration(""), None);
     }
 }
