@@ -34,61 +34,16 @@ pub fn plan_tags_all(prior: &Value, planned: Value) -> Value {
     Value::Object(m)
 }
 
-/// A unique ID as the provider makes them for generated names: the UTC
-/// time to the ten-thousandth of a second, then an 8-digit hex counter
-/// (`20261128100137404400000001`, 26 characters).
-pub fn unique_id() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(1);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let secs = now.as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}{:02}{:02}{:02}{:04}{:08x}",
-        rem / 3_600,
-        rem % 3_600 / 60,
-        rem % 60,
-        now.subsec_nanos() / 100_000,
-        COUNTER.fetch_add(1, Ordering::SeqCst)
-    )
-}
-
 /// The name to create: the configured one, else the prefix (or
-/// `terraform-`) and a unique ID.
+/// `terraform-`) and a unique ID ([`crate::naming`]).
 pub fn generated_name(name: Option<&str>, prefix: Option<&str>) -> String {
-    match name {
-        Some(n) => n.to_string(),
-        None => format!("{}{}", prefix.unwrap_or("terraform-"), unique_id()),
-    }
+    crate::naming::name(name, prefix)
 }
 
 /// The prefix of a name made by [`generated_name`] from a prefix; empty
 /// for other names.
 pub fn name_prefix_from_name(name: &str) -> String {
-    let chars: Vec<char> = name.chars().collect();
-    if chars.len() <= 26 {
-        return String::new();
-    }
-    let (prefix, suffix) = chars.split_at(chars.len() - 26);
-    let generated = suffix[..18].iter().all(char::is_ascii_digit)
-        && suffix[18..].iter().all(char::is_ascii_hexdigit);
-    if generated {
-        prefix.iter().collect()
-    } else {
-        String::new()
-    }
+    crate::naming::prefix_from_name(name).unwrap_or_default()
 }
 
 /// `tags` and `tags_all` from the tags AWS reports: `tags_all` is what

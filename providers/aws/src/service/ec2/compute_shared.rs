@@ -331,44 +331,7 @@ pub fn tags_of(m: &BTreeMap<String, String>) -> Vec<Tag> {
         .collect()
 }
 
-/// Brings an EC2 resource's tags from `old` to `new` (DeleteTags for keys
-/// gone, CreateTags for keys added or changed).
-pub async fn update_tags(
-    c: &Ctx,
-    id: &str,
-    old: &BTreeMap<String, String>,
-    new: &BTreeMap<String, String>,
-) -> Result<()> {
-    let removed: Vec<Tag> = old
-        .keys()
-        .filter(|k| !new.contains_key(*k))
-        .map(|k| Tag::builder().key(k).build())
-        .collect();
-    if !removed.is_empty() {
-        c.ec2()
-            .delete_tags()
-            .resources(id)
-            .set_tags(Some(removed))
-            .send()
-            .await
-            .map_err(|e| sdk("ec2:DeleteTags", e))?;
-    }
-    let changed: BTreeMap<String, String> = new
-        .iter()
-        .filter(|(k, v)| old.get(*k) != Some(*v))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    if !changed.is_empty() {
-        c.ec2()
-            .create_tags()
-            .resources(id)
-            .set_tags(Some(tags_of(&changed)))
-            .send()
-            .await
-            .map_err(|e| sdk("ec2:CreateTags", e))?;
-    }
-    Ok(())
-}
+pub use super::update_tags;
 
 /// The root device name of an AMI, as the provider finds it: the image's
 /// root device, or the first mapping when the root device is not among the

@@ -27,61 +27,13 @@ pub const PROPAGATION: Duration = Duration::from_secs(120);
 /// The name to create: `name` when given, else `prefix` (default
 /// `terraform-`) and a unique suffix, as the provider's `create.Name`.
 pub fn resource_name(name: Option<&str>, prefix: Option<&str>) -> String {
-    match name {
-        Some(n) if !n.is_empty() => n.to_string(),
-        _ => format!("{}{}", prefix.unwrap_or("terraform-"), unique_suffix()),
-    }
-}
-
-/// Terraform's unique ID suffix: the UTC time to a ten-thousandth of a
-/// second (18 digits) and an 8-digit hexadecimal counter, 26 characters.
-pub fn unique_suffix() -> String {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static COUNTER: AtomicU32 = AtomicU32::new(0);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let secs = now.as_secs() as i64;
-    let (y, mo, d) = civil_from_days(secs.div_euclid(86_400));
-    let sod = secs.rem_euclid(86_400);
-    format!(
-        "{y:04}{mo:02}{d:02}{:02}{:02}{:02}{:04}{:08x}",
-        sod / 3600,
-        sod % 3600 / 60,
-        sod % 60,
-        now.subsec_nanos() / 100_000,
-        COUNTER.fetch_add(1, Ordering::SeqCst).wrapping_add(1)
-    )
-}
-
-/// Year, month and day of a day count since 1970-01-01 (proleptic
-/// Gregorian calendar).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    crate::naming::name(name, prefix)
 }
 
 /// The prefix of a generated name (what `name_prefix` was), or `None`
 /// when the name does not end in a unique suffix.
 pub fn name_prefix_from_name(name: &str) -> Option<String> {
-    let b = name.as_bytes();
-    if b.len() <= 26 {
-        return None;
-    }
-    let (prefix, suffix) = b.split_at(b.len() - 26);
-    let digits = suffix[..18].iter().all(u8::is_ascii_digit);
-    let hex = suffix[18..]
-        .iter()
-        .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(c));
-    (digits && hex).then(|| String::from_utf8_lossy(prefix).into_owned())
+    crate::naming::prefix_from_name(name)
 }
 
 /// A date as RFC 3339 to the second (Go's `time.RFC3339`).
@@ -186,8 +138,6 @@ mod tests {
             go_time_string(&DateTime::from_secs(0)),
             "1970-01-01 00:00:00 +0000 UTC"
         );
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(20_513), (2026, 3, 1));
     }
 
     #[test]

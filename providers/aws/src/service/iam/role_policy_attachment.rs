@@ -3,7 +3,7 @@
 //! imported by `role/arn`, as in hashicorp/aws v5.
 
 use super::role::{attached_policy_arns, ROLE_NOT_YET_VISIBLE};
-use super::{unique_suffix, PROPAGATION};
+use super::PROPAGATION;
 use crate::ctx::Ctx;
 use crate::error::{found, sdk, Error, Result};
 use crate::obj::{Obj, State};
@@ -54,7 +54,7 @@ impl Resource for RolePolicyAttachment {
             return Outcome::Failed(e);
         }
         let state = State::from(&block(), plan)
-            .set("id", format!("{role}-{}", unique_suffix()))
+            .set("id", crate::naming::prefixed_unique_id(&format!("{role}-")))
             .build();
         // The attachment may take a moment to show in the role's list.
         let visible = c.run(until(
