@@ -1549,7 +1549,7 @@ impl<'e, 'a> Run<'e, 'a> {
             };
             // Warnings (deprecations) are kept for the report; errors stop
             // this instance.
-            let validated = to_diagnostics(validate, Some(r.decl_span));
+            let validated = validation_diagnostics(validate, r);
             let failed = validated.has_errors();
             diags.extend(validated);
             if failed {
@@ -2550,6 +2550,12 @@ impl<'e, 'a> Run<'e, 'a> {
             prior_private: &[],
         });
         provider_diags(plan.diags, Some(ctx.r.decl_span))?;
+        // Until the provider answers, the state holds the planned object,
+        // tainted and without its computed values (no ID): if tfrs dies
+        // during the call, the next refresh asks the provider for the object
+        // the call may have created (by the names it was given) instead of
+        // losing track of it. The answer below replaces this record.
+        self.record(ctx, iaddr, &plan.planned, &plan.private, true);
         let resp = self.call_apply(
             iaddr,
             Action::Create,
@@ -2944,6 +2950,22 @@ fn to_diagnostics(diags: tfrs_provider::Diags, span: Option<Span>) -> Diagnostic
         };
         x.subject = span;
         out.push(x);
+    }
+    out
+}
+
+/// A provider's validation diagnostics, each at the argument it names when
+/// the block sets that argument (as Terraform elaborates an attribute path
+/// against the configuration body), else at the block.
+fn validation_diagnostics(diags: tfrs_provider::Diags, r: &Resource) -> Diagnostics {
+    let mut out = Diagnostics::new();
+    for d in diags {
+        let argument = match d.attribute.as_ref().and_then(|p| p.0.first()) {
+            Some(tfrs_provider::path::PathStep::Attr(name)) => r.body.attribute(name),
+            _ => None,
+        };
+        let span = argument.map_or(r.decl_span, |a| a.span);
+        out.extend(to_diagnostics(vec![d], Some(span)));
     }
     out
 }

@@ -71,6 +71,47 @@ pub trait Resource: Send + Sync {
     fn validate(&self, _config: &Value) -> Diags {
         Vec::new()
     }
+    /// The object a create may have left when tfrs was stopped before it
+    /// recorded the answer. The state then holds the planned object,
+    /// tainted and without an ID (the engine records it before the create
+    /// call); this looks the object up by what identifies it in the plan
+    /// (a name; a bucket and key; a group and a permission) and returns its
+    /// state, or `None` when there is none. Default: the type cannot be
+    /// found from its plan (a generated name, a random client token), so
+    /// the create runs again.
+    fn find_created(&self, _c: &Ctx, _planned: &Value) -> error::Result<Option<Value>> {
+        Ok(None)
+    }
+}
+
+/// `read` of a planned object under `id`: `find_created` for the types
+/// whose ID follows from their arguments (a bucket, table or role name).
+pub fn read_as(
+    r: &dyn Resource,
+    c: &Ctx,
+    planned: &Value,
+    id: &str,
+) -> error::Result<Option<Value>> {
+    let seed = obj::State::from(&r.schema().block, planned)
+        .set("id", id)
+        .build();
+    r.read(c, &seed)
+}
+
+/// Whether a state object has an ID; one without is the record of a
+/// create that was interrupted (see `Resource::find_created`).
+fn has_id(state: &Value) -> bool {
+    obj::Obj(state).str("id").is_some_and(|id| !id.is_empty())
+}
+
+/// Reads the object a state describes: by its ID, or, for the record of an
+/// interrupted create, by what identifies it in the plan.
+fn read_object(r: &dyn Resource, c: &Ctx, state: &Value) -> error::Result<Option<Value>> {
+    if has_id(state) {
+        r.read(c, state)
+    } else {
+        r.find_created(c, state)
+    }
 }
 
 /// A data source type.
@@ -217,7 +258,7 @@ impl Provider for AwsProvider {
             Ok(c) => c,
             Err(d) => return fail(d),
         };
-        match r.read(&c, state) {
+        match read_object(r.as_ref(), &c, state) {
             Ok(Some(v)) => ReadResponse {
                 new_state: v,
                 private: private.to_vec(),
@@ -294,7 +335,19 @@ impl Provider for AwsProvider {
         };
         let null = Value::Null(self.schema().resources[req.type_name].block.value_type());
         if req.planned.is_null() {
-            return match r.delete(&c, req.prior) {
+            // The record of an interrupted create names no object: delete
+            // what it left, if anything.
+            let target = if has_id(req.prior) {
+                Ok(Some(req.prior.clone()))
+            } else {
+                r.find_created(&c, req.prior)
+            };
+            let deleted = match target {
+                Ok(Some(prior)) => r.delete(&c, &prior),
+                Ok(None) => Ok(()),
+                Err(e) => Err(e),
+            };
+            return match deleted {
                 Ok(()) => ApplyResponse {
                     new_state: null,
                     private: Vec::new(),

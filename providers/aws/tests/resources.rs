@@ -30,7 +30,11 @@
 //! differently, say). `check_contains` (after the create) and
 //! `check_update_contains` (after the last update) list, by attribute,
 //! elements a collection must contain (set elements, whose order is not
-//! the configuration's).
+//! the configuration's). After the create, the record of an interrupted
+//! create (the plan, without an ID) must find the same object;
+//! `"find_created": "new_id"` for types whose IDs are made up (the found
+//! object gets a new one), `false` where the plan does not identify the
+//! object (a generated name: nothing is found).
 
 use serde_json::Value as J;
 use std::io::{BufRead, BufReader};
@@ -276,6 +280,60 @@ fn no_changes(p: &AwsProvider, type_name: &str, state: &Value, config: &Value, w
     );
 }
 
+/// A create that was interrupted (tfrs killed before it recorded the
+/// answer) left the object; the state holds the plan instead, tainted and
+/// without an ID (unknown values null, as the engine records it). Reading
+/// that record finds the object by what identifies it (`find_created`):
+/// the same object as created, its ID made up anew where the provider
+/// makes IDs up (`"find_created": "new_id"`), or nothing where the plan
+/// does not identify it (`"find_created": false`: a generated name).
+fn found_again(p: &AwsProvider, type_name: &str, planned: &Value, state: &Value, case: &J) {
+    let schema = &p.schema().resources[type_name].block;
+    let record = tfrs_aws::obj::State::from(schema, planned).build();
+    assert!(
+        record.get_attr("id").is_none_or(Value::is_null),
+        "{type_name}: the plan knows the ID"
+    );
+    let read = p.read_resource(type_name, &record, &[]);
+    assert!(
+        !has_errors(&read.diags),
+        "{type_name} read of an interrupted create: {:?}",
+        read.diags
+    );
+    let found = read.new_state;
+    if case["find_created"] == J::Bool(false) {
+        assert!(
+            found.is_null(),
+            "{type_name}: found from a plan that does not identify it: {}",
+            to_json(&found)
+        );
+        return;
+    }
+    assert!(
+        !found.is_null(),
+        "{type_name}: the object an interrupted create left is not found"
+    );
+    let new_id = case["find_created"].as_str() == Some("new_id");
+    for (k, v) in state.entries().into_iter().flatten() {
+        let got = found.get_attr(k).cloned().unwrap_or(Value::null());
+        if k == "id" && new_id {
+            assert!(
+                got.as_str()
+                    .is_some_and(|id| !id.is_empty() && id != v.as_str().unwrap_or("")),
+                "{type_name}: no new ID for the found object: {}",
+                to_json(&got)
+            );
+            continue;
+        }
+        assert!(
+            v.unmarked().raw_equal(got.unmarked()),
+            "{type_name}.{k}: created with {} but the interrupted create's record finds {}",
+            to_json(v),
+            to_json(&got)
+        );
+    }
+}
+
 /// Replaces `${state.attr}` with the attributes of `state`.
 fn resolve_state(text: &str, state: &Value) -> String {
     let mut out = text.to_string();
@@ -362,6 +420,7 @@ fn run_case(name: &str, case: &J) {
     check_len(&type_name, &state, &case["check_len"]);
     check_contains(&type_name, &state, &case["check_contains"], &setup_states);
     no_changes(&p, &type_name, &state, &create_cfg, "create");
+    found_again(&p, &type_name, &planned, &state, case);
     if case["recheck_setup"].as_bool().unwrap_or(false) {
         for (s, st) in case["setup"]
             .as_array()

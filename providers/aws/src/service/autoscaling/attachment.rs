@@ -166,6 +166,20 @@ impl Resource for Attachment {
         r.into()
     }
 
+    /// The attachment is found by group and target; its ID is made up, as
+    /// create makes it.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        match Obj(planned).str("autoscaling_group_name") {
+            Some(group) => crate::read_as(
+                self,
+                c,
+                planned,
+                &naming::prefixed_unique_id(&format!("{group}-")),
+            ),
+            None => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let s = Obj(state);
         let Some(group) = s.string("autoscaling_group_name") else {

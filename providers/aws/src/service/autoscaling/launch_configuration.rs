@@ -465,6 +465,14 @@ impl Resource for LaunchConfiguration {
         }
     }
 
+    /// The ID is the launch configuration name.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        match Obj(planned).str("name") {
+            Some(id) => crate::read_as(self, c, planned, id),
+            None => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let name = Obj(state).id().to_string();
         c.run(read_lc(c, &name, state))

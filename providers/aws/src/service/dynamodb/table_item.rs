@@ -195,6 +195,13 @@ impl Resource for TableItem {
         r.into()
     }
 
+    /// The ID follows from the table and the item's key.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        let p = Obj(planned);
+        let key = key_of(&p, &parse_item(p.req("item"))?)?;
+        crate::read_as(self, c, planned, &id_of(&p, &key))
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let s = Obj(state);
         let item = parse_item(s.req("item"))?;

@@ -116,6 +116,8 @@ impl Resource for KeyPair {
             Ok(a) => a,
             Err(e) => return Outcome::Failed(e),
         };
+        // Once the key pair exists, a failure to read it keeps it (tainted).
+        let mut created: Option<Value> = None;
         let r = c.run(async {
             c.ec2()
                 .import_key_pair()
@@ -127,9 +129,27 @@ impl Resource for KeyPair {
                 .map_err(|e| {
                     sdk("ec2:ImportKeyPair", e).context(format!("importing EC2 Key Pair ({name})"))
                 })?;
+            created = Some(
+                State::from(&block(), plan)
+                    .set("id", name.clone())
+                    .set("key_name", name.clone())
+                    .build(),
+            );
             read_back(c, &account, plan, &name).await
         });
-        r.into()
+        match (r, created) {
+            (Ok(v), _) => Outcome::Done(v),
+            (Err(e), Some(partial)) => Outcome::Partial(partial, e),
+            (Err(e), None) => Outcome::Failed(e),
+        }
+    }
+
+    /// The ID is the key name.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        match Obj(planned).str("key_name") {
+            Some(id) => crate::read_as(self, c, planned, id),
+            None => Ok(None),
+        }
     }
 
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {

@@ -724,6 +724,31 @@ impl Resource for LaunchTemplate {
         }
     }
 
+    /// The template is found by name (unique in a region).
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        let Some(name) = Obj(planned).str("name") else {
+            return Ok(None);
+        };
+        let out = found(c.run(async {
+            c.ec2()
+                .describe_launch_templates()
+                .launch_template_names(name)
+                .send()
+                .await
+                .map_err(|e| sdk("ec2:DescribeLaunchTemplates", e))
+        }))?;
+        let id = out.and_then(|o| {
+            o.launch_templates()
+                .first()
+                .and_then(|t| t.launch_template_id())
+                .map(String::from)
+        });
+        match id {
+            Some(id) => crate::read_as(self, c, planned, &id),
+            None => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let id = Obj(state).id().to_string();
         let account = c.account_id()?;

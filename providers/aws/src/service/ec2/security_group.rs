@@ -815,6 +815,51 @@ impl Resource for SecurityGroup {
         }
     }
 
+    /// The group is found by name in its VPC (the default VPC when none is
+    /// given): names are unique per VPC.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        let p = Obj(planned);
+        let Some(name) = p.str("name") else {
+            return Ok(None);
+        };
+        let filter = |k: &str, v: &str| {
+            aws_sdk_ec2::types::Filter::builder()
+                .name(k)
+                .values(v)
+                .build()
+        };
+        c.run(async {
+            let vpc = match p.string("vpc_id") {
+                Some(v) => v,
+                None => {
+                    let vpcs = c
+                        .ec2()
+                        .describe_vpcs()
+                        .filters(filter("isDefault", "true"))
+                        .send()
+                        .await
+                        .map_err(|e| sdk("ec2:DescribeVpcs", e))?;
+                    match vpcs.vpcs().first().and_then(|v| v.vpc_id()) {
+                        Some(v) => v.to_string(),
+                        None => return Ok(None),
+                    }
+                }
+            };
+            let out = c
+                .ec2()
+                .describe_security_groups()
+                .filters(filter("group-name", name))
+                .filters(filter("vpc-id", &vpc))
+                .send()
+                .await
+                .map_err(|e| sdk("ec2:DescribeSecurityGroups", e))?;
+            Ok(out
+                .security_groups()
+                .first()
+                .map(|g| state_of(c, planned, g)))
+        })
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let id = Obj(state).id().to_string();
         c.run(async {

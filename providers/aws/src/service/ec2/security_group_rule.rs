@@ -530,6 +530,9 @@ impl Resource for SecurityGroupRule {
         let p = Obj(plan);
         let group_id = p.req("security_group_id").to_string();
         let kind = p.req("type").to_string();
+        // Once AWS has the rule, a failure to see it is reported with the
+        // rule kept (tainted), as the provider sets the ID before waiting.
+        let mut created: Option<Value> = None;
         let r: Result<Value> = c.run(async {
             let group = group_of(c, &group_id).await?;
             let perm = permission(&p, &group);
@@ -552,6 +555,7 @@ impl Resource for SecurityGroupRule {
                 .set("id", id.clone())
                 .set("security_group_rule_id", rule_id)
                 .build();
+            created = Some(base.clone());
             until(
                 "the security group rule to exist",
                 Duration::from_secs(300),
@@ -570,7 +574,17 @@ impl Resource for SecurityGroupRule {
                 ))
             })
         });
-        r.into()
+        match (r, created) {
+            (Ok(v), _) => Outcome::Done(v),
+            (Err(e), Some(base)) => Outcome::Partial(base, e),
+            (Err(e), None) => Outcome::Failed(e),
+        }
+    }
+
+    /// The ID is the hash of the permission, which read computes for a
+    /// state without one.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        self.read(c, planned)
     }
 
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {

@@ -25,6 +25,10 @@ impl Resource for VpcSecurityGroupEgressRule {
     fn create(&self, c: &Ctx, plan: &Value) -> Outcome {
         rule::create(EGRESS, c, plan)
     }
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        rule::find_created(EGRESS, c, planned)
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         rule::read(EGRESS, c, state)
     }

@@ -284,6 +284,51 @@ pub fn create(kind: Kind, c: &Ctx, plan: &Value) -> Outcome {
     }
 }
 
+/// The rule a create left, found among its group's rules by what it
+/// permits: kind, protocol, ports and source.
+pub fn find_created(kind: Kind, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+    let p = Obj(planned);
+    let Some(group) = p.str("security_group_id") else {
+        return Ok(None);
+    };
+    let account = c.account_id()?;
+    let out = found(c.run(async {
+        c.ec2()
+            .describe_security_group_rules()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("group-id")
+                    .values(group)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| sdk("ec2:DescribeSecurityGroupRules", e))
+    }))?;
+    let protocol = protocol_for_value(p.req("ip_protocol"));
+    // AWS reports -1 for the ports of a rule without them.
+    let port = |k: &str| p.i32(k).unwrap_or(-1);
+    let referenced = p
+        .str("referenced_security_group_id")
+        .map(|g| g.rsplit('/').next().unwrap_or(g));
+    let found = out.and_then(|o| {
+        o.security_group_rules()
+            .iter()
+            .find(|r| {
+                r.is_egress() == Some(kind.egress)
+                    && r.ip_protocol().map(protocol_for_value) == Some(protocol.clone())
+                    && r.from_port().unwrap_or(-1) == port("from_port")
+                    && r.to_port().unwrap_or(-1) == port("to_port")
+                    && r.cidr_ipv4() == p.str("cidr_ipv4")
+                    && r.cidr_ipv6() == p.str("cidr_ipv6")
+                    && r.prefix_list_id() == p.str("prefix_list_id")
+                    && r.referenced_group_info().and_then(|g| g.group_id()) == referenced
+            })
+            .cloned()
+    });
+    Ok(found.map(|r| state_of(c, &account, planned, &r)))
+}
+
 pub fn read(kind: Kind, c: &Ctx, state: &Value) -> Result<Option<Value>> {
     let id = Obj(state).id().to_string();
     let account = c.account_id()?;
@@ -428,6 +473,10 @@ impl Resource for VpcSecurityGroupIngressRule {
     fn create(&self, c: &Ctx, plan: &Value) -> Outcome {
         create(INGRESS, c, plan)
     }
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        find_created(INGRESS, c, planned)
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         read(INGRESS, c, state)
     }

@@ -110,6 +110,8 @@ impl Resource for Listener {
         let p = Obj(plan);
         let lb_arn = p.req("load_balancer_arn").to_string();
         let tags = c.tags_all(&p.map_str("tags"));
+        // Once the listener exists, a failure to read it keeps it (tainted).
+        let mut created: Option<Value> = None;
         let r: Result<Value> = c.run(async {
             let actions = action::expand(&p.blocks("default_action"))?;
             // Application load balancers default to HTTP, as the provider has it.
@@ -146,11 +148,49 @@ impl Resource for Listener {
                         "CreateListener returned no listener",
                     )
                 })?;
+            created = Some(
+                State::from(&block(), plan)
+                    .set("id", arn.clone())
+                    .set("arn", arn.clone())
+                    .build(),
+            );
             read_state(c, plan, &arn)
                 .await?
                 .ok_or_else(|| Error::new("Listener not found after create", arn))
         });
-        r.into()
+        match (r, created) {
+            (Ok(v), _) => Outcome::Done(v),
+            (Err(e), Some(partial)) => Outcome::Partial(partial, e),
+            (Err(e), None) => Outcome::Failed(e),
+        }
+    }
+
+    /// The listener is found by load balancer and port (a port has one
+    /// listener); the ID is its ARN.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        let p = Obj(planned);
+        let (Some(lb), Some(port)) = (p.str("load_balancer_arn"), p.i32("port")) else {
+            return Ok(None);
+        };
+        let out = found(c.run(async {
+            c.elbv2()
+                .describe_listeners()
+                .load_balancer_arn(lb)
+                .send()
+                .await
+                .map_err(|e| sdk("elasticloadbalancing:DescribeListeners", e))
+        }))?;
+        let arn = out.and_then(|o| {
+            o.listeners()
+                .iter()
+                .find(|l| l.port() == Some(port))
+                .and_then(|l| l.listener_arn())
+                .map(String::from)
+        });
+        match arn {
+            Some(arn) => crate::read_as(self, c, planned, &arn),
+            None => Ok(None),
+        }
     }
 
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {

@@ -372,6 +372,8 @@ impl Resource for ListenerRule {
         let p = Obj(plan);
         let listener_arn = p.req("listener_arn").to_string();
         let tags = c.tags_all(&p.map_str("tags"));
+        // Once the rule exists, a failure to read it keeps it (tainted).
+        let mut created: Option<Value> = None;
         let r: Result<Value> = c.run(async {
             let actions = action::expand(&p.blocks("action"))?;
             let conditions = expand_conditions(&p.blocks("condition"))?;
@@ -407,11 +409,50 @@ impl Resource for ListenerRule {
                 },
             )
             .await?;
+            created = Some(
+                State::from(&block(), plan)
+                    .set("id", arn.clone())
+                    .set("arn", arn.clone())
+                    .build(),
+            );
             read_state(c, plan, &arn)
                 .await?
                 .ok_or_else(|| Error::new("Listener rule not found after create", arn))
         });
-        r.into()
+        match (r, created) {
+            (Ok(v), _) => Outcome::Done(v),
+            (Err(e), Some(partial)) => Outcome::Partial(partial, e),
+            (Err(e), None) => Outcome::Failed(e),
+        }
+    }
+
+    /// The rule is found by listener and priority (a priority has one rule);
+    /// the ID is its ARN.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        let p = Obj(planned);
+        let (Some(listener), Some(priority)) = (p.str("listener_arn"), p.i64("priority")) else {
+            return Ok(None);
+        };
+        let out = found(c.run(async {
+            c.elbv2()
+                .describe_rules()
+                .listener_arn(listener)
+                .send()
+                .await
+                .map_err(|e| sdk("elasticloadbalancing:DescribeRules", e))
+        }))?;
+        let priority = priority.to_string();
+        let arn = out.and_then(|o| {
+            o.rules()
+                .iter()
+                .find(|r| r.priority() == Some(priority.as_str()))
+                .and_then(|r| r.rule_arn())
+                .map(String::from)
+        });
+        match arn {
+            Some(arn) => crate::read_as(self, c, planned, &arn),
+            None => Ok(None),
+        }
     }
 
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {

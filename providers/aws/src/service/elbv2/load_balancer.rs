@@ -631,6 +631,32 @@ impl Resource for LoadBalancer {
         }
     }
 
+    /// The load balancer is found by name (unique in a region); the ID is
+    /// its ARN.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        let Some(name) = Obj(planned).str("name") else {
+            return Ok(None);
+        };
+        let out = found(c.run(async {
+            c.elbv2()
+                .describe_load_balancers()
+                .names(name)
+                .send()
+                .await
+                .map_err(|e| sdk("elasticloadbalancing:DescribeLoadBalancers", e))
+        }))?;
+        let arn = out.and_then(|o| {
+            o.load_balancers()
+                .first()
+                .and_then(|l| l.load_balancer_arn())
+                .map(String::from)
+        });
+        match arn {
+            Some(arn) => crate::read_as(self, c, planned, &arn),
+            None => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let arn = Obj(state).id().to_string();
         c.run(read_state(c, state, &arn))

@@ -103,6 +103,20 @@ impl Resource for TargetGroupAttachment {
         r.into()
     }
 
+    /// The attachment is found by group and target; its ID is made up, as
+    /// create makes it.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        match Obj(planned).str("target_group_arn") {
+            Some(group) => crate::read_as(
+                self,
+                c,
+                planned,
+                &generate_name(None, Some(&format!("{group}-")), ""),
+            ),
+            None => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let o = Obj(state);
         let found = c.run(registered(c, &o))?;

@@ -158,6 +158,14 @@ impl Resource for InstanceProfile {
         }
     }
 
+    /// The ID is the instance profile name.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        match Obj(planned).str("name") {
+            Some(id) => crate::read_as(self, c, planned, id),
+            None => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let name = Obj(state).id().to_string();
         Ok(found(c.run(find(c, &name)))?.map(|p| flatten(c, state, &p)))

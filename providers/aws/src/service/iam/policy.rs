@@ -226,6 +226,21 @@ impl Resource for Policy {
         }
     }
 
+    /// The ID is the ARN, which follows from the path and name.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        let p = Obj(planned);
+        let Some(name) = p.str("name") else {
+            return Ok(None);
+        };
+        let arn = format!(
+            "arn:{}:iam::{}:policy{}{name}",
+            c.partition(),
+            c.account_id()?,
+            p.str("path").unwrap_or("/")
+        );
+        crate::read_as(self, c, planned, &arn)
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let arn = Obj(state).id().to_string();
         c.run(async {

@@ -129,6 +129,14 @@ impl Resource for Role {
         }
     }
 
+    /// The ID is the role name.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        match Obj(planned).str("name") {
+            Some(id) => crate::read_as(self, c, planned, id),
+            None => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let s = Obj(state);
         let name = s.str("name").unwrap_or(s.id()).to_string();

@@ -121,6 +121,15 @@ impl Resource for RolePolicy {
         }
     }
 
+    /// The ID is `role:name`.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        let p = Obj(planned);
+        match (p.str("role"), p.str("name")) {
+            (Some(role), Some(name)) => crate::read_as(self, c, planned, &format!("{role}:{name}")),
+            _ => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let (role, name) = parse_id(Obj(state).id())?;
         let Some(doc) = found(c.run(find(c, &role, &name)))? else {

@@ -73,6 +73,18 @@ impl Resource for RolePolicyAttachment {
         }
     }
 
+    /// The attachment is found by role and policy; its ID is made up, as
+    /// create makes it.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        let p = Obj(planned);
+        match (p.str("role"), p.str("policy_arn")) {
+            (Some(role), Some(_)) => {
+                crate::read_as(self, c, planned, &format!("{role}-{}", unique_suffix()))
+            }
+            _ => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let s = Obj(state);
         let (Some(role), Some(arn)) = (s.str("role"), s.str("policy_arn")) else {

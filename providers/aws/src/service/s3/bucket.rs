@@ -243,6 +243,14 @@ impl Resource for Bucket {
         )
     }
 
+    /// The ID is the bucket name.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        match Obj(planned).str("bucket") {
+            Some(id) => crate::read_as(self, c, planned, id),
+            None => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         let s = Obj(state);
         let name = s

@@ -470,6 +470,15 @@ impl Resource for Object {
         }
     }
 
+    /// The object is found by bucket and key; the ID is the key.
+    fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
+        let p = Obj(planned);
+        match (p.str("bucket"), p.str("key")) {
+            (Some(_), Some(key)) => crate::read_as(self, c, planned, key),
+            _ => Ok(None),
+        }
+    }
+
     fn read(&self, c: &Ctx, state: &Value) -> Result<Option<Value>> {
         if Obj(state).get("bucket").is_none() {
             return Err(Error::new(
