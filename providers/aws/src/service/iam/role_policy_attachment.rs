@@ -79,7 +79,7 @@ impl Resource for RolePolicyAttachment {
         let p = Obj(planned);
         match (p.str("role"), p.str("policy_arn")) {
             (Some(role), Some(_)) => {
-                crate::read_as(self, c, planned, &format!("{role}-{}", unique_suffix()))
+                crate::read_as(self, c, planned, &crate::naming::prefixed_unique_id(&format!("{role}-")))
             }
             _ => Ok(None),
         }
