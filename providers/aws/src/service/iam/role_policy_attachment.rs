@@ -78,9 +78,12 @@ impl Resource for RolePolicyAttachment {
     fn find_created(&self, c: &Ctx, planned: &Value) -> Result<Option<Value>> {
         let p = Obj(planned);
         match (p.str("role"), p.str("policy_arn")) {
-            (Some(role), Some(_)) => {
-                crate::read_as(self, c, planned, &crate::naming::prefixed_unique_id(&format!("{role}-")))
-            }
+            (Some(role), Some(_)) => crate::read_as(
+                self,
+                c,
+                planned,
+                &crate::naming::prefixed_unique_id(&format!("{role}-")),
+            ),
             _ => Ok(None),
         }
     }
