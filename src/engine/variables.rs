@@ -155,22 +155,10 @@ pub fn input_values(
                 }
             },
         };
-        let converted = match convert(&value, &ty) {
-            Ok(v) => match &var.ty {
-                Some(tc) => apply_defaults(v, &tc.defaults),
-                None => v,
-            },
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid value for input variable",
-                        format!(
-                            "The given value is not suitable for var.{name} declared at {}: {e}.",
-                            decl_ref(module, var)
-                        ),
-                    )
-                    .with_subject(var.span),
-                );
+        let converted = match to_declared_type(module, var, &value, var.span) {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
                 continue;
             }
         };
@@ -190,6 +178,32 @@ pub fn input_values(
         return Err(diags);
     }
     Ok(out)
+}
+
+/// A variable's value converted to its declared type, with the type's
+/// optional-attribute defaults filled in; `subject` is where the value was
+/// given.
+fn to_declared_type(
+    module: &Module,
+    var: &Variable,
+    value: &Value,
+    subject: crate::diag::Span,
+) -> Result<Value, Diagnostic> {
+    match convert(value, &crate::config::variable_type(var)) {
+        Ok(v) => Ok(match &var.ty {
+            Some(tc) => apply_defaults(v, &tc.defaults),
+            None => v,
+        }),
+        Err(e) => Err(Diagnostic::error(
+            "Invalid value for input variable",
+            format!(
+                "The given value is not suitable for var.{} declared at {}: {e}.",
+                var.name,
+                decl_ref(module, var)
+            ),
+        )
+        .with_subject(subject)),
+    }
 }
 
 fn decl_ref(module: &Module, var: &Variable) -> String {
@@ -396,7 +410,6 @@ pub fn module_call_inputs(
     }
     let mut out = BTreeMap::new();
     for (name, var) in &child.variables {
-        let ty = crate::config::variable_type(var);
         let arg = call.inputs.iter().find(|a| a.name == *name);
         let given = match arg {
             Some(a) => match Evaluator::new(scope).eval(&a.expr) {
@@ -438,22 +451,10 @@ pub fn module_call_inputs(
             },
         };
         let subject = arg.map(|a| a.expr.span).unwrap_or(call.span);
-        let converted = match convert(&value, &ty) {
-            Ok(v) => match &var.ty {
-                Some(tc) => apply_defaults(v, &tc.defaults),
-                None => v,
-            },
-            Err(e) => {
-                diags.push(
-                    Diagnostic::error(
-                        "Invalid value for input variable",
-                        format!(
-                            "The given value is not suitable for var.{name} declared at {}: {e}.",
-                            decl_ref(child, var)
-                        ),
-                    )
-                    .with_subject(subject),
-                );
+        let converted = match to_declared_type(child, var, &value, subject) {
+            Ok(v) => v,
+            Err(d) => {
+                diags.push(d);
                 continue;
             }
         };
